@@ -1,0 +1,247 @@
+"""The validation rules, applied to whole columns at once.
+
+A scientist's spreadsheet should fail with *every* problem listed, each naming the spreadsheet row,
+the column, the offending value and the rule — not with the first exception. The rules work on a
+frame of raw strings (exactly what the file holds), so that nothing is coerced before it is
+checked: ``"45,0"`` is reported as not a number rather than silently read as 450 or dropped.
+
+The same function checks a one-row frame for :class:`~cathodeml.data.recipe.Recipe` and a
+ten-million-row chunk for ``predict``; per-row Python work is limited to the unique values of the
+text columns (cathode, coating, dopant), which are few.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cathodeml.data.cathode import CathodeError, parse_cathode
+from cathodeml.data.coatings import CoatingError, parse_coating
+from cathodeml.data.columns import CANONICAL, FRACTIONS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec
+
+#: Cell texts read as "unknown" (besides the empty cell). Documented in the README.
+MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null"})  # not "none": a regen_method value
+#: Tolerance for formula-vs-fraction agreement and for fractions summing to one.
+FRACTION_TOL = 0.02
+#: Spreadsheet row of the first data row (row 1 holds the header).
+FIRST_ROW = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: where (spreadsheet row, column), what value, and why."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        head = ", ".join(where)
+        shown = self.value is not None and repr(self.value) not in self.message
+        val = f"{self.value!r} " if shown else ""
+        return f"{head}: {val}{self.message}" if head else f"{val}{self.message}"
+
+
+@dataclass
+class CheckResult:
+    """The typed frame (NaN where unknown) and what was wrong with the raw one."""
+
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _missing_mask(col: pd.Series) -> np.ndarray:
+    s = col.astype("string").str.strip().str.lower()
+    return (s.isna() | s.isin(MISSING_TOKENS)).to_numpy(dtype=bool)
+
+
+def _fmt_value(v: object) -> str:
+    return str(v).strip()
+
+
+def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
+    missing = _missing_mask(raw)
+    text = raw.astype("string").str.strip()
+    values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    bad_num = ~missing & values.isna().to_numpy()
+    for i in np.flatnonzero(bad_num):
+        problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a number"))
+    arr = values.to_numpy()
+    with np.errstate(invalid="ignore"):
+        low = np.zeros(len(arr), bool) if spec.lo is None else (arr <= spec.lo if spec.lo_open else arr < spec.lo)
+        high = np.zeros(len(arr), bool) if spec.hi is None else arr > spec.hi
+        out = (low | high | ~np.isfinite(arr)) & ~np.isnan(arr) | np.isinf(arr)
+    hint = f" — {spec.hint}" if spec.hint else ""
+    for i in np.flatnonzero(out):
+        problems.append(
+            Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is outside {spec.range_text()}{hint}")
+        )
+    if spec.kind == "int":
+        with np.errstate(invalid="ignore"):
+            frac = ~np.isnan(arr) & np.isfinite(arr) & (np.floor(arr) != arr)
+        for i in np.flatnonzero(frac):
+            problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a whole number"))
+        return values.round().astype("Int64") if not frac.any() else values
+    return values
+
+
+def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
+    missing = _missing_mask(raw)
+    text = raw.astype("string").str.strip()
+    bad = ~missing & ~text.isin(spec.choices).to_numpy(dtype=bool)
+    for i in np.flatnonzero(bad):
+        problems.append(
+            Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is not one of: {', '.join(spec.choices)}")
+        )
+    return text.where(~missing).astype(object).where(~missing, np.nan)
+
+
+def _check_text(raw: pd.Series) -> pd.Series:
+    missing = _missing_mask(raw)
+    return raw.astype(object).where(~missing, np.nan)
+
+
+def _per_unique(
+    col: pd.Series, rows: np.ndarray, name: str, parse, errors, problems: list[Problem]
+) -> dict[str, object]:
+    """Parse each distinct value once; report a failure on every row that holds it."""
+    parsed: dict[str, object] = {}
+    present = col.dropna()
+    for value, idx in present.groupby(present.astype(str), sort=False).groups.items():
+        try:
+            parsed[value] = parse(value)
+        except errors as exc:
+            positions = col.index.get_indexer(idx)
+            for i in positions:
+                problems.append(Problem(int(rows[i]), name, value, str(exc)))
+    return parsed
+
+
+def _parse_dopant(text: str) -> tuple[str, ...]:
+    from pymatgen.core import Element
+
+    symbols = tuple(s.strip() for s in text.split(","))
+    for s in symbols:
+        if not Element.is_valid_symbol(s):
+            raise ValueError(f"{s!r} is not an element symbol (write symbols comma-separated, e.g. 'Al,Mg')")
+    return symbols
+
+
+def check_frame(raw: pd.DataFrame, *, dataset: bool = False, first_row: int = FIRST_ROW) -> CheckResult:
+    """Check a frame of raw cell strings against every rule; return the typed frame and problems.
+
+    ``dataset=True`` adds the rules of a training table: every row has ``record_id`` and
+    ``source`` and at least one measured target. Row numbers start at ``first_row`` (2 for a
+    file with a header row); chunked readers pass the offset of the chunk.
+    """
+    problems: list[Problem] = []
+    raw = raw.reset_index(drop=True)
+    rows = np.arange(first_row, first_row + len(raw))
+    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    for c in dupes:
+        problems.append(Problem(None, str(c), None, "appears more than once in the header"))
+    raw = raw.loc[:, ~raw.columns.duplicated()]
+    ignored = [str(c) for c in raw.columns if c not in SPECS]
+
+    out = pd.DataFrame(index=raw.index)
+    for name in CANONICAL:
+        spec = SPECS[name]
+        if name not in raw.columns:
+            out[name] = pd.Series(np.nan, index=raw.index, dtype="float64" if spec.kind in ("float", "int") else object)
+            continue
+        col = raw[name]
+        if spec.kind in ("float", "int"):
+            out[name] = _check_numeric(spec, col, rows, problems)
+        elif spec.kind == "enum":
+            out[name] = _check_enum(spec, col, rows, problems)
+        else:
+            out[name] = _check_text(col)
+    for c in ignored:
+        out[c] = raw[c]
+
+    _check_cross(out, raw.columns, rows, problems, dataset)
+    problems.sort(key=lambda p: (p.row if p.row is not None else 0, CANONICAL.index(p.column) if p.column in SPECS else -1))
+    return CheckResult(out, problems, [c for c in ignored if c not in PREDICTION_COLUMNS])
+
+
+def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Problem], dataset: bool) -> None:
+    # Voltage window.
+    vmin, vmax = out["v_min"].to_numpy(float), out["v_max"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        bad = vmin >= vmax
+    for i in np.flatnonzero(bad):
+        problems.append(
+            Problem(int(rows[i]), "v_min", f"{vmin[i]:g}", f"must be below v_max ({vmax[i]:g} V)")
+        )
+
+    # Transition-metal fractions: given ones may not exceed one; all four given must sum to one.
+    fr = out[list(FRACTIONS)].to_numpy(float)
+    given = ~np.isnan(fr)
+    total = np.where(given, fr, 0.0).sum(axis=1)
+    over = total > 1 + FRACTION_TOL
+    under = given.all(axis=1) & (total < 1 - FRACTION_TOL)
+    for i in np.flatnonzero(over | under):
+        problems.append(
+            Problem(int(rows[i]), "ni_frac", None, f"ni+co+mn+al fractions sum to {total[i]:.3f}, not ~1 (±{FRACTION_TOL})")
+        )
+
+    # Cathode: parse each distinct name once, then compare with given fractions.
+    cath = out["cathode"]
+    parsed = _per_unique(cath, rows, "cathode", parse_cathode, CathodeError, problems)
+    if parsed:
+        comp = cath.map(lambda v: parsed.get(v) if isinstance(v, str) else None)
+        for col in FRACTIONS:
+            implied = comp.map(lambda c, col=col: c.fractions()[col] if c is not None else np.nan).to_numpy(float)
+            stated = out[col].to_numpy(float)
+            with np.errstate(invalid="ignore"):
+                diff = np.abs(implied - stated) > FRACTION_TOL
+            for i in np.flatnonzero(diff):
+                problems.append(
+                    Problem(
+                        int(rows[i]),
+                        col,
+                        f"{stated[i]:g}",
+                        f"disagrees with cathode {cath.iloc[i]!r}, which implies {implied[i]:.3f} (tolerance {FRACTION_TOL})",
+                    )
+                )
+    no_cathode = cath.isna().to_numpy() & np.isnan(out["ni_frac"].to_numpy(float))
+    for i in np.flatnonzero(no_cathode):
+        problems.append(Problem(int(rows[i]), "cathode", None, "is empty and so is ni_frac: give a formula, a shorthand or the fractions"))
+
+    _per_unique(out["coating"], rows, "coating", parse_coating, CoatingError, problems)
+    _per_unique(out["dopant"], rows, "dopant", _parse_dopant, ValueError, problems)
+
+    # Record ids: unique when given.
+    rid = out["record_id"]
+    dup = rid.notna().to_numpy() & rid.duplicated(keep=False).to_numpy()
+    for i in np.flatnonzero(dup):
+        problems.append(Problem(int(rows[i]), "record_id", str(rid.iloc[i]), "is not unique"))
+
+    if dataset:
+        for name in ("record_id", "source"):
+            if name not in present:
+                problems.append(Problem(None, name, None, "is required in a dataset and missing from the header"))
+                continue
+            for i in np.flatnonzero(out[name].isna().to_numpy()):
+                problems.append(Problem(int(rows[i]), name, None, "is empty; every dataset row needs one"))
+        no_target = out[list(TARGETS)].isna().all(axis=1).to_numpy()
+        for i in np.flatnonzero(no_target):
+            problems.append(Problem(int(rows[i]), None, None, f"has no measured target ({', '.join(TARGETS)})"))
+        # A retention without its cycle count, or an Rct without its timing, cannot be learnt from.
+        for target, needs in (("retention_pct", "cycles"), ("rct_ohm", "rct_after_cycles")):
+            lacking = out[target].notna().to_numpy() & out[needs].isna().to_numpy()
+            for i in np.flatnonzero(lacking):
+                problems.append(Problem(int(rows[i]), needs, None, f"is empty but {target} is given; say when it was measured"))

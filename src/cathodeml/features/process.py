@@ -1,0 +1,92 @@
+"""Featurizers of the bulk treatments: regeneration (relithiation + sintering) and doping."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cathodeml.data.columns import RegenMethod
+from cathodeml.features.base import BaseFeaturizer, num, per_unique
+from cathodeml.features.elements import CITATION, element_stats, stat_labels
+
+#: Li-source classes, recognised from the written salt names (a mixture may hit several).
+LI_SOURCE_CLASSES: dict[str, re.Pattern[str]] = {
+    "hydroxide": re.compile(r"OH"),
+    "nitrate": re.compile(r"NO3"),
+    "carbonate": re.compile(r"CO3"),
+    "halide": re.compile(r"Li(Cl|Br|I|F)(?![a-z])"),
+    "sulfate": re.compile(r"SO4"),
+    "organic": re.compile(r"C\d*H\d|acetate|citrate|benzoate|salicylate|DHBN|organic", re.IGNORECASE),
+}
+_SPLIT = re.compile(r"\s*[-+/]\s*")
+
+
+class RegenerationFeaturizer(BaseFeaturizer):
+    """Regeneration route, Li-source chemistry and the relithiation and sintering conditions.
+
+    ``regen_li_source`` is read by salt name into the classes of :data:`LI_SOURCE_CLASSES`;
+    ``regen_li_n_salts`` counts components joined by ``-``, ``+`` or ``/`` (a eutectic mixture
+    melts lower than any of its salts, which is why such routes work at 300 °C).
+    """
+
+    columns = ("regen_method", "regen_li_source", "regen_temp_c", "regen_time_h", "sinter_temp_c", "sinter_time_h")
+    group = "regeneration"
+    _methods = tuple(m.value for m in RegenMethod)
+
+    def feature_labels(self) -> list[str]:
+        return (
+            [f"regen_method_{m}" for m in self._methods]
+            + [f"regen_li_{c}" for c in LI_SOURCE_CLASSES]
+            + ["regen_li_n_salts", "regen_temp_c", "regen_time_h", "sinter_temp_c", "sinter_time_h"]
+        )
+
+    def featurize(self, method: Any, li_source: Any, *numbers: Any) -> list[float]:
+        onehot = [np.nan] * len(self._methods) if method is None else [float(method == m) for m in self._methods]
+        if li_source:
+            classes = [float(bool(p.search(li_source))) for p in LI_SOURCE_CLASSES.values()]
+            n_salts = float(len([s for s in _SPLIT.split(li_source) if s]))
+        else:
+            classes, n_salts = [np.nan] * len(LI_SOURCE_CLASSES), np.nan
+        return [*onehot, *classes, n_salts, *(np.nan if v is None else float(v) for v in numbers)]
+
+    def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
+        # Categorical part once per distinct value; the numbers vectorised (they vary over grids).
+        n_num = len(self.columns) - 2
+        cat = per_unique(frame, self.columns[:2], lambda m, s: self.featurize(m, s, *[None] * n_num)[:-n_num],
+                         len(self.feature_labels()) - n_num)
+        return np.column_stack([cat, *(num(frame, c) for c in self.columns[2:])])
+
+
+class DopingFeaturizer(BaseFeaturizer):
+    """Whether the cathode is doped, how much, and Magpie means of the dopant elements.
+
+    An empty ``dopant`` cell means *not doped* (``dopant_mol_pct`` = 0); a dopant of unreported
+    amount has NaN amount. Several dopants (``Al,Cu``) are weighted equally.
+    """
+
+    columns = ("dopant", "dopant_mol_pct")
+    group = "doping"
+
+    def feature_labels(self) -> list[str]:
+        return ["dopant_present", "dopant_n_elements", "dopant_mol_pct"] + stat_labels("dopant_magpie", ("mean",))
+
+    def citations(self) -> list[str]:
+        return [CITATION]
+
+    def featurize(self, dopant: Any, mol_pct: Any) -> list[float]:
+        n_stats = len(self.feature_labels()) - 3
+        if not dopant:
+            return [0.0, 0.0, 0.0 if mol_pct is None else float(mol_pct)] + [np.nan] * n_stats
+        symbols = [s.strip() for s in dopant.split(",") if s.strip()]
+        stats = element_stats({s: 1.0 for s in symbols}, ("mean",))
+        return [1.0, float(len(symbols)), np.nan if mol_pct is None else float(mol_pct), *stats]
+
+    def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
+        out = per_unique(frame, ("dopant",), lambda d: self.featurize(d, None), len(self.feature_labels()))
+        amount = num(frame, "dopant_mol_pct")
+        doped = frame["dopant"].notna().to_numpy()
+        out[:, 2] = np.where(doped | ~np.isnan(amount), amount, 0.0)
+        return out

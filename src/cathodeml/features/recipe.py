@@ -1,0 +1,141 @@
+"""``RecipeFeaturizer``: recipe table → named feature matrix, as a scikit-learn transformer.
+
+It stacks the small featurizers of this package, names every column, maps every column to a
+treatment group (for SHAP aggregation) and fingerprints the feature set, so that a trained model
+can refuse features computed by a different version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from cathodeml.data.columns import CANONICAL, NUMERIC, SPECS
+from cathodeml.features import coating as coating_mod
+from cathodeml.features.base import GROUPS, BaseFeaturizer
+from cathodeml.features.cathode import CathodeCompositionFeaturizer, CathodeStateFeaturizer
+from cathodeml.features.coating import CoatingAmountFeaturizer, CoatingChemistryFeaturizer, CoatingProcessFeaturizer
+from cathodeml.features.elements import PROPERTIES
+from cathodeml.features.process import DopingFeaturizer, RegenerationFeaturizer
+from cathodeml.features.protocol import ProtocolFeaturizer
+
+#: Bump when a featurizer's meaning changes without its labels changing.
+FEATURE_LOGIC_VERSION = 1
+
+
+def default_featurizers() -> list[BaseFeaturizer]:
+    """The featurizers of the default feature set, in output order."""
+    return [
+        CathodeCompositionFeaturizer(),
+        CathodeStateFeaturizer(),
+        CoatingChemistryFeaturizer(),
+        CoatingAmountFeaturizer(),
+        CoatingProcessFeaturizer(),
+        RegenerationFeaturizer(),
+        DopingFeaturizer(),
+        ProtocolFeaturizer(),
+    ]
+
+
+def as_recipe_frame(X: pd.DataFrame) -> pd.DataFrame:
+    """Accept a typed recipe frame (from ``read_recipes``) or any frame with canonical columns.
+
+    Missing canonical columns are added as unknown; numeric columns must already be numeric —
+    raw text is refused (run it through ``read_recipes`` / ``check_frame`` first), because
+    turning "4,3" into a number is the reader's job, done with an error report.
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"RecipeFeaturizer takes a pandas DataFrame of recipe columns, got {type(X).__name__}")
+    missing = [c for c in CANONICAL if c not in X.columns]
+    frame = X.assign(**{c: np.nan for c in missing}) if missing else X
+    for c in NUMERIC:
+        if not (pd.api.types.is_numeric_dtype(frame[c]) or frame[c].isna().all()):
+            raise TypeError(f"column {c} holds text; read the table with cathodeml.data.read_recipes first")
+    for c in CANONICAL:
+        if SPECS[c].kind in ("str", "enum") and frame[c].dtype != object:
+            frame = frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), np.nan)})
+    return frame
+
+
+class RecipeFeaturizer(TransformerMixin, BaseEstimator):
+    """Turn recipes into the feature matrix every cathodeml model uses.
+
+    Parameters
+    ----------
+    featurizers : list of BaseFeaturizer or None
+        ``None`` = :func:`default_featurizers`.
+
+    Fitted attributes: ``feature_names_out_``, ``feature_groups_`` ({label: group}),
+    ``feature_set_version_`` (sha256 fingerprint), ``n_features_out_``.
+    """
+
+    def __init__(self, featurizers: list[BaseFeaturizer] | None = None):
+        self.featurizers = featurizers
+
+    def _featurizers(self) -> list[BaseFeaturizer]:
+        return default_featurizers() if self.featurizers is None else list(self.featurizers)
+
+    def fit(self, X: pd.DataFrame, y=None) -> RecipeFeaturizer:
+        as_recipe_frame(X)
+        feats = self._featurizers()
+        labels = [label for f in feats for label in f.feature_labels()]
+        if len(set(labels)) != len(labels):
+            dup = sorted({x for x in labels if labels.count(x) > 1})
+            raise ValueError(f"featurizers produce duplicate labels: {dup}")
+        groups = {}
+        for f in feats:
+            if f.group not in GROUPS:
+                raise ValueError(f"{type(f).__name__}.group = {f.group!r} is not one of {GROUPS}")
+            groups.update(f.feature_groups())
+        self.featurizers_ = feats
+        self.feature_names_out_ = np.asarray(labels, dtype=object)
+        self.feature_groups_ = groups
+        self.n_features_out_ = len(labels)
+        self.feature_set_version_ = feature_set_version(feats)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        check_is_fitted(self, "featurizers_")
+        frame = as_recipe_frame(X)
+        blocks = [f.featurize_frame(frame) for f in self.featurizers_]
+        return np.column_stack(blocks).astype(np.float64, copy=False) if blocks else np.empty((len(frame), 0))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "featurizers_")
+        return self.feature_names_out_.copy()
+
+    def citations(self) -> list[str]:
+        return sorted({c for f in self._featurizers() for c in f.citations()})
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags
+
+
+def feature_set_version(featurizers: list[BaseFeaturizer]) -> str:
+    """Fingerprint of everything that defines the features: labels, groups, data tables."""
+    payload = {
+        "logic": FEATURE_LOGIC_VERSION,
+        "featurizers": [type(f).__name__ for f in featurizers],
+        "labels": [label for f in featurizers for label in f.feature_labels()],
+        "groups": [f.group for f in featurizers],
+        "magpie": list(PROPERTIES),
+        "densities": coating_mod.DENSITY_G_CM3,
+        "class_densities": coating_mod.CLASS_DENSITY_G_CM3,
+        "core_density": coating_mod.CORE_DENSITY_G_CM3,
+        "radii": coating_mod.PARTICLE_RADIUS_NM,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def feature_groups() -> dict[str, str]:
+    """{feature label: treatment group} of the default feature set."""
+    return {k: v for f in default_featurizers() for k, v in f.feature_groups().items()}

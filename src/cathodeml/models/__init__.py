@@ -1,0 +1,1 @@
+"""Per-target regressors, conformal intervals and the applicability domain."""

@@ -1,0 +1,1 @@
+"""Prediction for candidate recipes: CLI, REST service and MLflow model."""

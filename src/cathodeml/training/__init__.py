@@ -1,0 +1,1 @@
+"""Grouped cross-validation, tuning and experiment tracking."""
