@@ -33,8 +33,9 @@ class CoatingError(ValueError):
 class NamedCoating:
     """A coating material that is not written as a formula.
 
-    ``repeat_unit`` is the formula of the polymer repeat unit (or ``C`` for carbons): the
-    featurizer uses it for element statistics the same way it uses a formula.
+    ``repeat_unit`` is the formula of the polymer repeat unit, ``C`` for carbons, or the nominal
+    composition of a Li–M–O phase named without stoichiometry (``LZO`` = Li2ZrO3): the featurizer
+    uses it for element statistics the same way it uses a formula.
     """
 
     name: str
@@ -56,6 +57,10 @@ VOCABULARY: tuple[NamedCoating, ...] = (
     NamedCoating("PEO", "polymer", "C2H4O", ("polyethylene oxide",)),
     NamedCoating("PMMA", "polymer", "C5H8O2", ("poly(methyl methacrylate)",)),
     NamedCoating("alucone", "polymer", "C2H4AlO2", ()),
+    # Li-M-O surface phases that papers name without a stoichiometry: nominal composition.
+    NamedCoating("LZO", "li_ion_conductor", "Li2ZrO3", ("Li-Zr-O", "LixZryOz", "lithium zirconium oxide")),
+    NamedCoating("LWO", "li_ion_conductor", "Li2WO4", ("Li-W-O", "LixWOy", "lithium tungsten oxide")),
+    NamedCoating("LBO", "li_ion_conductor", "Li2B4O7", ("Li-B-O", "lithium borate", "Li2O-2B2O3")),
     NamedCoating("carbon", "carbon", "C", ("amorphous carbon",)),
     NamedCoating("graphene", "carbon", "C", ()),
     NamedCoating("rGO", "carbon", "C", ("reduced graphene oxide",)),
