@@ -6,6 +6,7 @@ non-zero; a scientist never sees a Python traceback for a mistake in a spreadshe
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +28,9 @@ app = typer.Typer(
 data_app = typer.Typer(help="Validate, inspect and describe recipe tables.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-out = Console()
-err = Console(stderr=True)
+# Wide enough for the result tables when output goes to a file or CI log (no terminal to measure).
+out = Console(width=None if sys.stdout.isatty() else 110)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
 
 
 def _report_problems(path: Path, problems, ignored) -> None:
@@ -135,6 +137,163 @@ def featurize(
     X.insert(0, "record_id", record_id.to_numpy())
     X.to_csv(output, index=False)
     out.print(f"wrote {output}: {len(X)} rows × {X.shape[1] - 1} features (feature set {f.feature_set_version_})")
+
+
+class _RichProgress:
+    """Adapter from training's progress hooks to a rich progress bar."""
+
+    def __init__(self, console: Console):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, transient=False)
+        self.task = None
+
+    def start(self, total: int, description: str) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task(description, total=total)
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+SHORT = {"capacity_mah_g": "capacity mAh/g", "retention_pct": "retention %", "rct_ohm": "Rct log10 Ω"}
+
+
+def _results_table(metrics: dict) -> Table:
+    t = Table(title="cross-validated performance (grouped by source = headline; random beside it)",
+              title_justify="left")
+    for col in ("target", "model", "grp MAE", "grp R²", "grp cov", "rnd MAE", "rnd R²", "n"):
+        t.add_column(col, justify="right" if col not in ("target", "model") else "left")
+    fmt = lambda v: "—" if v != v else f"{v:.3g}"  # noqa: E731
+    for target in [t for t in SHORT if t in metrics]:
+        splits = metrics[target]
+        for model in ("xgboost", "dummy", "ridge"):
+            g = splits.get("grouped", {}).get(model, {})
+            r = splits.get("random", {}).get(model, {})
+            nan = float("nan")
+            t.add_row(SHORT[target], model, fmt(g.get("mae", nan)), fmt(g.get("r2", nan)),
+                      fmt(g.get("coverage", nan)), fmt(r.get("mae", nan)), fmt(r.get("r2", nan)),
+                      str((g or r).get("n", 0)))
+    return t
+
+
+@app.command("train")
+def train_cmd(
+    data: Annotated[Path | None, typer.Option("--data", help="recipe CSV/XLSX with targets (default: the shipped dataset)")] = None,
+    targets: Annotated[list[str] | None, typer.Option("--targets", help="targets to model (repeatable); default: all")] = None,
+    n_trials: Annotated[int, typer.Option("--n-trials", help="Optuna trials per target (0 = default parameters)")] = 0,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per Optuna study")] = None,
+    storage: Annotated[str | None, typer.Option("--storage", help="Optuna RDB URL (default: sqlite file under ./cathodeml-runs)")] = None,
+    study_name: Annotated[str | None, typer.Option("--study-name", help="reuse/extend a shared study (see `cathodeml tune`)")] = None,
+    tracking_uri: Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite under ./cathodeml-runs)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="also write the model, metrics.json and plots here")] = None,
+    seed: Annotated[int, typer.Option(help="random seed for folds, XGBoost and Optuna")] = 42,
+    confidence: Annotated[float, typer.Option(help="prediction-interval level")] = 0.9,
+    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log to MLflow (needs --out)")] = False,
+) -> None:
+    """Train one model per target with grouped-CV evaluation, conformal intervals and MLflow tracking."""
+    import logging
+    import os
+    import tempfile
+
+    from cathodeml.data.columns import TARGETS
+
+    # Quiet third-party chatter for this command only (set at run time, never at import).
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    from cathodeml.training.config import TrainConfig
+    from cathodeml.training.train import load_training_data, train, write_outputs
+
+    if no_mlflow and out_dir is None:
+        err.print("[bold red]error:[/] --no-mlflow needs --out, or the model would be written nowhere")
+        raise typer.Exit(2)
+    try:
+        cfg = TrainConfig(targets=tuple(targets or TARGETS), seed=seed, confidence=confidence, n_trials=n_trials,
+                          timeout_s=timeout, storage=storage, study_name=study_name, tracking_uri=tracking_uri)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    frame, sha, label = load_training_data(data)
+    out.print(f"training on {label}: {len(frame)} rows, {frame['source'].nunique()} sources (sha256 {sha[:12]}…)")
+
+    def run(trial_callback=None):
+        res = train(cfg, frame, data_sha256=sha, progress=_RichProgress(out), trial_callback=trial_callback)
+        target_dir = out_dir or Path(tempfile.mkdtemp(prefix="cathodeml-"))
+        paths = write_outputs(res, target_dir)
+        return res, paths
+
+    if no_mlflow:
+        res, paths = run()
+    else:
+        from cathodeml.training.tracking import RunLogger
+
+        logger = RunLogger(cfg)
+        with logger.run(run_name=f"train-{len(frame)}rows"):
+            res, paths = run(trial_callback=logger.trial_callback)
+            logger.log_config(cfg, {"data": label, "data_sha256": sha,
+                                    "feature_set_version": res.model.meta["feature_set_version"]})
+            logger.log_dataset(frame, source=str(data or label), digest=sha, name=label)
+            logger.log_metrics(res.metrics)
+            logger.log_dict(res.treatment_effects, "treatment_effects.json")
+            logger.log_dict(res.best_params, "best_params.json")
+            for key, path in paths.items():
+                if key.startswith("parity_"):
+                    logger.log_artifact(path, "plots")
+            logger.log_artifact(paths["cv_table"])
+            logger.log_artifact(paths["metrics"])
+            example = frame.drop(columns=list(TARGETS)).head(3)
+            uri = logger.log_model(res.model, paths["model"], example)
+        out.print(f"MLflow: run {logger.run_id} at {logger.uri}; registered [bold]{uri}[/]")
+    out.print(_results_table(res.metrics))
+    for t, splits in res.treatment_effects.items():
+        te = splits.get("grouped", {}).get("xgboost")
+        if te and te["n_pairs"]:
+            out.print(f"treatment effect vs the paper's control ({t}, grouped CV): MAE {te['mae']:.3g}, "
+                      f"sign agreement {te['sign_agreement']:.0%} over {te['n_pairs']} pairs")
+    if out_dir is not None:
+        out.print(f"model and metrics written to {out_dir}")
+
+
+@app.command("tune")
+def tune_cmd(
+    target: Annotated[str, typer.Option("--target", help="the target to tune")],
+    study_name: Annotated[str, typer.Option("--study-name", help="study to create or join")],
+    storage: Annotated[str | None, typer.Option("--storage", help="Optuna RDB URL shared by all workers (sqlite file, postgresql://…)")] = None,
+    n_trials: Annotated[int, typer.Option("--n-trials")] = 20,
+    timeout: Annotated[float | None, typer.Option("--timeout")] = None,
+    data: Annotated[Path | None, typer.Option("--data")] = None,
+    seed: Annotated[int, typer.Option()] = 42,
+) -> None:
+    """Run Optuna trials (grouped-CV MAE) into a shared study; train with --study-name to use it.
+
+    Start several workers with the same --storage and --study-name to search in parallel.
+    """
+    from cathodeml.features.recipe import RecipeFeaturizer
+    from cathodeml.training.config import TrainConfig
+    from cathodeml.training.train import load_training_data, target_arrays
+    from cathodeml.training.tune import make_study, tune
+
+    try:
+        cfg = TrainConfig(targets=(target,), seed=seed, storage=storage)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    cfg.runs_dir.mkdir(parents=True, exist_ok=True) if storage is None else None
+    frame, _, label = load_training_data(data)
+    f = RecipeFeaturizer().fit(frame)
+    X, y, g, _ = target_arrays(frame, f.transform(frame), target)
+    url = storage or cfg.default_storage()
+    study = make_study(seed, url, f"{study_name}-{target}")
+    with out.status(f"tuning {target} on {label} ({n_trials} trials) into {url}"):
+        best, study = tune(X, y, g, target, list(f.get_feature_names_out()), seed=seed, n_trials=n_trials,
+                           timeout_s=timeout, study=study)
+    out.print(f"study {study.study_name}: {len(study.trials)} trials, best grouped-CV MAE {study.best_value:.4g}")
+    out.print(best)
 
 
 def main() -> None:

@@ -98,3 +98,10 @@ def test_none_is_a_value_not_a_missing_token():
     # regen_method "none" (no regeneration) must not be read as "unknown".
     res = check_frame(pd.DataFrame([GOOD | {"regen_method": "none"}]))
     assert res.frame.loc[0, "regen_method"] == "none"
+
+
+def test_typed_frame_rechecks_ranges():
+    typed = check_frame(pd.DataFrame([GOOD])).frame
+    assert check_frame(typed).ok
+    typed.loc[0, "v_max"] = 45.0
+    assert [str(p) for p in check_frame(typed).problems] == ["row 2, column v_max: '45.0' is outside 1.5–5 V — is it in V?"]

@@ -119,12 +119,13 @@ def _from_formula(text: str) -> CathodeComposition:
     total = sum(site.values())
     frac = {s: amt / total for s, amt in site.items()}
     others = tuple(sorted((s, round(f, 6)) for s, f in frac.items() if s not in ("Ni", "Co", "Mn", "Al")))
+    # Rounded so that one chemistry written two ways gives bit-identical features.
     return CathodeComposition(
-        ni=frac.get("Ni", 0.0),
-        co=frac.get("Co", 0.0),
-        mn=frac.get("Mn", 0.0),
-        al=frac.get("Al", 0.0),
-        li=comp["Li"] / total if total else NAN,
+        ni=round(frac.get("Ni", 0.0), 9),
+        co=round(frac.get("Co", 0.0), 9),
+        mn=round(frac.get("Mn", 0.0), 9),
+        al=round(frac.get("Al", 0.0), 9),
+        li=round(comp["Li"] / total, 9) if total else NAN,
         formula=comp.formula.replace(" ", ""),
         others=others,
     )

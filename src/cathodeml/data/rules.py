@@ -73,12 +73,16 @@ def _fmt_value(v: object) -> str:
 
 
 def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
-    missing = _missing_mask(raw)
-    text = raw.astype("string").str.strip()
-    values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
-    bad_num = ~missing & values.isna().to_numpy()
-    for i in np.flatnonzero(bad_num):
-        problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a number"))
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        # Already numbers (a typed frame, a JSON payload): only the range rules apply.
+        values = raw.astype("float64")
+    else:
+        missing = _missing_mask(raw)
+        text = raw.astype("string").str.strip()
+        values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+        bad_num = ~missing & values.isna().to_numpy()
+        for i in np.flatnonzero(bad_num):
+            problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a number"))
     arr = values.to_numpy()
     with np.errstate(invalid="ignore"):
         low = np.zeros(len(arr), bool) if spec.lo is None else (arr <= spec.lo if spec.lo_open else arr < spec.lo)
@@ -142,6 +146,9 @@ def _parse_dopant(text: str) -> tuple[str, ...]:
 
 def check_frame(raw: pd.DataFrame, *, dataset: bool = False, first_row: int = FIRST_ROW) -> CheckResult:
     """Check a frame of raw cell strings against every rule; return the typed frame and problems.
+
+    Columns that are already numeric (a typed frame, a JSON payload) skip the text parsing and get
+    the range and cross-column rules only, so re-checking a typed frame is cheap.
 
     ``dataset=True`` adds the rules of a training table: every row has ``record_id`` and
     ``source`` and at least one measured target. Row numbers start at ``first_row`` (2 for a

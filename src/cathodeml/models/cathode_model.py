@@ -1,0 +1,107 @@
+"""``CathodeModel``: featurizer + one conformalised regressor per target, as one object.
+
+This is what ``cathodeml train`` produces, what ``--out DIR`` writes, what the MLflow pyfunc
+wraps and what ``predict`` and the service load. It takes raw recipe columns and returns, per
+target T, ``T_pred``, ``T_lower`` and ``T_upper`` (the names of ``recipe-columns.md``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from cathodeml.data.columns import TARGETS
+from cathodeml.data.io import RecipeValidationError
+from cathodeml.data.rules import check_frame
+from cathodeml.features.recipe import RecipeFeaturizer
+from cathodeml.models.conformal import predict_interval
+from cathodeml.models.estimators import LOG_TARGETS
+
+MODEL_FILE = "cathodeml_model.joblib"
+META_FILE = "model.json"
+
+
+@dataclass
+class TargetModel:
+    """One target's fitted conformal regressor and what it was trained on."""
+
+    target: str
+    regressor: Any
+    log10: bool
+    n_train: int
+    n_sources: int
+    params: dict[str, Any]
+
+
+@dataclass
+class CathodeModel:
+    """The trained predictor. Build it with :func:`cathodeml.training.train.train`."""
+
+    featurizer: RecipeFeaturizer
+    targets: dict[str, TargetModel]
+    confidence: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.featurizer.get_feature_names_out())
+
+    def prediction_columns(self) -> list[str]:
+        return [f"{t}_{s}" for t in TARGETS if t in self.targets for s in ("pred", "lower", "upper")]
+
+    def validate(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Check a recipe frame (typed or raw) against the schema; raise with every problem."""
+        result = check_frame(frame.reset_index(drop=True))
+        if result.problems:
+            raise RecipeValidationError(None, result.problems, result.ignored_columns)
+        return result.frame
+
+    def featurize(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.featurizer.transform(frame)
+
+    def predict_features(self, X: np.ndarray) -> pd.DataFrame:
+        """Predictions with intervals from an already-featurized matrix."""
+        out: dict[str, np.ndarray] = {}
+        for t in TARGETS:
+            if t not in self.targets:
+                continue
+            tm = self.targets[t]
+            point, lo, hi = predict_interval(tm.regressor, X)
+            if tm.log10:
+                point, lo, hi = 10**point, 10**lo, 10**hi
+            out[f"{t}_pred"], out[f"{t}_lower"], out[f"{t}_upper"] = point, lo, hi
+        return pd.DataFrame(out)
+
+    def predict(self, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
+        """Validate, featurize and predict; returns only the prediction columns (row-aligned)."""
+        typed = self.validate(frame) if validate else frame
+        return self.predict_features(self.featurize(typed))
+
+    # ---- persistence ------------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, d / MODEL_FILE)
+        (d / META_FILE).write_text(json.dumps(self.meta, indent=2, default=str) + "\n", encoding="utf-8")
+        return d
+
+    @classmethod
+    def load(cls, directory: str | Path) -> CathodeModel:
+        d = Path(directory)
+        path = d / MODEL_FILE if d.is_dir() else d
+        if not path.exists():
+            raise FileNotFoundError(f"{d}: no cathodeml model here (expected {MODEL_FILE})")
+        model = joblib.load(path)
+        if not isinstance(model, cls):
+            raise TypeError(f"{path} does not hold a CathodeModel")
+        return model
+
+
+def log_target(target: str) -> bool:
+    return target in LOG_TARGETS

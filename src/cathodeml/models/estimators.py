@@ -1,0 +1,91 @@
+"""The per-target regressors and their baselines, built from names, not positions.
+
+Physics fixes some directions, so the XGBoost models carry monotone constraints (at fixed
+everything else):
+
+* ``retention_pct`` does not increase with cycles (``protocol_log10_cycles``), with the upper
+  cut-off voltage (``protocol_v_max``) or with the width of the window (``protocol_window_v``:
+  it moves with v_max, so leaving it free would let the model undo the v_max constraint);
+* ``capacity_mah_g`` does not increase with the C-rate at which it was measured
+  (``protocol_log10_capacity_c_rate``) and does not decrease with the upper cut-off voltage or
+  the window (more of the Li is extracted);
+* ``rct_ohm`` has none (its dependence on coating amount is not monotone: the optimum).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sklearn.dummy import DummyRegressor
+from sklearn.feature_selection import VarianceThreshold
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from xgboost import XGBRegressor
+
+MONOTONE: dict[str, dict[str, int]] = {
+    "retention_pct": {"protocol_log10_cycles": -1, "protocol_v_max": -1, "protocol_window_v": -1},
+    "capacity_mah_g": {"protocol_log10_capacity_c_rate": -1, "protocol_v_max": 1, "protocol_window_v": 1},
+    "rct_ohm": {},
+}
+
+#: Targets modelled in log10 space (spanning decades; intervals are multiplicative).
+LOG_TARGETS = frozenset({"rct_ohm"})
+
+DEFAULT_XGB_PARAMS: dict[str, Any] = {
+    "n_estimators": 300,
+    "learning_rate": 0.05,
+    "max_depth": 4,
+    "min_child_weight": 2.0,
+    "subsample": 0.8,
+    "colsample_bytree": 0.8,
+    "reg_lambda": 1.0,
+    "reg_alpha": 0.0,
+}
+
+MODEL_NAMES = ("xgboost", "dummy", "ridge")
+
+
+def monotone_vector(target: str, feature_names: Sequence[str]) -> tuple[int, ...]:
+    """XGBoost's per-feature constraint tuple for ``target`` (0 = free)."""
+    rules = MONOTONE.get(target, {})
+    missing = set(rules) - set(feature_names)
+    if missing:
+        raise ValueError(f"monotone constraint features not produced by the featurizer: {sorted(missing)}")
+    return tuple(rules.get(name, 0) for name in feature_names)
+
+
+def make_xgb(target: str, feature_names: Sequence[str], params: Mapping[str, Any] | None, seed: int) -> XGBRegressor:
+    """A seeded, single-threaded (hence deterministic) XGBoost regressor with the target's constraints."""
+    p = dict(DEFAULT_XGB_PARAMS) | dict(params or {})
+    return XGBRegressor(
+        **p,
+        monotone_constraints=monotone_vector(target, feature_names),
+        tree_method="hist",
+        random_state=seed,
+        n_jobs=1,
+    )
+
+
+def make_ridge() -> Any:
+    """Ridge on median-imputed, missing-flagged, non-constant, standardised features."""
+    return make_pipeline(
+        SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+        # Drop (near-)constant columns: standardising a column that varies only by round-off
+        # divides by ~1e-15 and sends predictions to 1e14.
+        VarianceThreshold(threshold=1e-10),
+        StandardScaler(),
+        Ridge(alpha=1.0),
+    )
+
+
+def make_model(name: str, target: str, feature_names: Sequence[str], params: Mapping[str, Any] | None, seed: int) -> Any:
+    if name == "xgboost":
+        return make_xgb(target, feature_names, params, seed)
+    if name == "dummy":
+        return DummyRegressor(strategy="mean")
+    if name == "ridge":
+        return make_ridge()
+    raise ValueError(f"unknown model {name!r}; known: {', '.join(MODEL_NAMES)}")
