@@ -29,8 +29,8 @@ data_app = typer.Typer(help="Validate, inspect and describe recipe tables.", no_
 app.add_typer(data_app, name="data")
 
 # Wide enough for the result tables when output goes to a file or CI log (no terminal to measure).
-out = Console(width=None if sys.stdout.isatty() else 110)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 110)
+out = Console(width=None if sys.stdout.isatty() else 110, soft_wrap=True)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 110, soft_wrap=True)
 
 
 def _report_problems(path: Path, problems, ignored) -> None:
@@ -199,6 +199,7 @@ def train_cmd(
     import logging
     import os
     import tempfile
+    from dataclasses import replace
 
     from cathodeml.data.columns import TARGETS
 
@@ -218,6 +219,9 @@ def train_cmd(
     except ValueError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None
+    if storage is None and (n_trials or study_name):
+        cfg.runs_dir.mkdir(parents=True, exist_ok=True)
+        cfg = replace(cfg, storage=cfg.default_storage())
     frame, sha, label = load_training_data(data)
     out.print(f"training on {label}: {len(frame)} rows, {frame['source'].nunique()} sources (sha256 {sha[:12]}…)")
 
@@ -283,7 +287,8 @@ def tune_cmd(
     except ValueError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None
-    cfg.runs_dir.mkdir(parents=True, exist_ok=True) if storage is None else None
+    if storage is None:
+        cfg.runs_dir.mkdir(parents=True, exist_ok=True)
     frame, _, label = load_training_data(data)
     f = RecipeFeaturizer().fit(frame)
     X, y, g, _ = target_arrays(frame, f.transform(frame), target)

@@ -19,7 +19,8 @@ class TrainConfig:
     ``n_trials`` = 0 trains with the default XGBoost parameters; > 0 runs a seeded Optuna TPE
     search inside the grouped CV (nested: tuning never sees the outer test fold) and once more
     on all rows for the final model. ``study_name`` reuses an existing (e.g. shared) study's best
-    parameters instead of searching.
+    parameters instead of searching. ``storage`` None keeps Optuna studies in memory (the CLI
+    passes the sqlite file under ``runs_dir`` by default).
     """
 
     targets: tuple[str, ...] = TARGETS

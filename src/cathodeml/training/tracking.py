@@ -95,6 +95,7 @@ class RunLogger:
         # Decided once: mlflow.set_tracking_uri() itself exports MLFLOW_TRACKING_URI.
         self.embedded = is_embedded(cfg)
         self.run_id: str | None = None
+        self.experiment_id: str | None = None
         self.model_uri: str | None = None
         self.model_version: str | None = None
 
@@ -111,6 +112,7 @@ class RunLogger:
             exp_id = client.create_experiment(self.cfg.experiment, artifact_location=artifacts)
         else:
             exp_id = exp.experiment_id
+        self.experiment_id = exp_id
         with mlflow.start_run(experiment_id=exp_id, run_name=run_name) as active:
             self.run_id = active.info.run_id
             yield self
@@ -145,7 +147,8 @@ class RunLogger:
         """Optuna callback logging each trial as a child run of the parent."""
 
         def callback(study, trial) -> None:
-            with mlflow.start_run(run_name=f"{target}-trial-{trial.number}", nested=True):
+            with mlflow.start_run(run_name=f"{target}-trial-{trial.number}", nested=True,
+                                  experiment_id=self.experiment_id):
                 mlflow.set_tag("target", target)
                 mlflow.log_params(trial.params)
                 if trial.value is not None:

@@ -117,16 +117,16 @@ def train(
         # Final model on all rows.
         params = dict(cfg.xgb_params)
         if cfg.study_name:
-            study = make_study(cfg.seed, cfg.storage or cfg.default_storage(), f"{cfg.study_name}-{t}")
+            study = make_study(cfg.seed, cfg.storage, f"{cfg.study_name}-{t}")
             if cfg.n_trials:
                 tune(X, y, g, t, names, seed=cfg.seed, n_trials=cfg.n_trials, timeout_s=cfg.timeout_s, study=study,
                      callbacks=[trial_callback(t)] if trial_callback else None)
             params = dict(study.best_params) if study.trials else params
         elif cfg.n_trials:
-            storage = cfg.storage or cfg.default_storage()
-            name = f"cathodeml-train-{t}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
+            # A fresh study per run (in memory unless cfg.storage names a database).
+            name = f"cathodeml-train-{t}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}" if cfg.storage else None
             params, _ = tune(X, y, g, t, names, seed=cfg.seed, n_trials=cfg.n_trials, timeout_s=cfg.timeout_s,
-                             study=make_study(cfg.seed, storage, name),
+                             study=make_study(cfg.seed, cfg.storage, name),
                              callbacks=[trial_callback(t)] if trial_callback else None)
         best[t] = params
         reg = fit_conformal(make_xgb(t, names, params, cfg.seed), X, y, g, cfg.confidence, cfg.seed)
