@@ -135,7 +135,7 @@ def featurize(
         X = pd.DataFrame(f.transform(frame), columns=f.get_feature_names_out())
     record_id = frame["record_id"] if frame["record_id"].notna().any() else pd.Series(range(1, len(frame) + 1))
     X.insert(0, "record_id", record_id.to_numpy())
-    X.to_csv(output, index=False)
+    X.to_csv(output, index=False, float_format="%.7g")
     out.print(f"wrote {output}: {len(X)} rows × {X.shape[1] - 1} features (feature set {f.feature_set_version_})")
 
 
