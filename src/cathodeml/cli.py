@@ -204,7 +204,6 @@ def train_cmd(
     from cathodeml.data.columns import TARGETS
 
     # Quiet third-party chatter for this command only (set at run time, never at import).
-    logging.getLogger("mlflow").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     from cathodeml.training.config import TrainConfig
@@ -234,8 +233,14 @@ def train_cmd(
     if no_mlflow:
         res, paths = run()
     else:
+        import warnings
+
         from cathodeml.training.tracking import RunLogger
 
+        # After mlflow's import (it configures its own logger then): keep only its warnings, and
+        # drop its hints about signature inference (our signature is explicit, all columns optional).
+        logging.getLogger("mlflow").setLevel(logging.WARNING)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"mlflow\..*")
         logger = RunLogger(cfg)
         with logger.run(run_name=f"train-{len(frame)}rows"):
             res, paths = run(trial_callback=logger.trial_callback)
