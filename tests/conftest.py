@@ -78,3 +78,18 @@ def synthetic_csv(tmp_path):
     path = tmp_path / "synthetic.csv"
     synthetic_recipes().to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A model trained on the synthetic table (fast parameters), written like `train --out`."""
+    from cathodeml.data.rules import check_frame
+    from cathodeml.training.config import TrainConfig
+    from cathodeml.training.train import train, write_outputs
+
+    out = tmp_path_factory.mktemp("tiny-model")
+    raw = synthetic_recipes().astype(str).replace({"nan": "", "None": ""})
+    frame = check_frame(raw, dataset=True).frame
+    res = train(TrainConfig(xgb_params=(("n_estimators", 40),)), frame)
+    write_outputs(res, out)
+    return out

@@ -6,5 +6,16 @@ created and no logging handler is installed.
 
 from cathodeml.data.recipe import Recipe
 
-__all__ = ["Recipe", "__version__"]
+__all__ = ["Recipe", "__version__", "load_model"]
 __version__ = "0.1.0"
+
+
+def load_model(uri=None, *, tracking_uri=None):
+    """Load a trained model for notebooks: ``cathodeml.load_model("models:/cathodeml/3").predict(df)``.
+
+    ``uri`` is a directory written by ``cathodeml train --out``, an MLflow URI, or ``None`` for the
+    latest registered version in the default local store.
+    """
+    from cathodeml.serve.loading import load_model as _load
+
+    return _load(uri, tracking_uri=tracking_uri)

@@ -6,6 +6,7 @@ non-zero; a scientist never sees a Python traceback for a mistake in a spreadshe
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,26 @@ from rich.table import Table
 from cathodeml.data.cathode import CathodeError
 from cathodeml.data.coatings import CoatingError
 from cathodeml.data.io import RecipeValidationError
+
+def friendly_errors(func):
+    """Turn input errors into a report and exit code 1 (for the console script and CliRunner alike)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except RecipeValidationError as exc:
+            _report_problems(exc.path or Path("input"), exc.problems, exc.ignored_columns)
+            raise typer.Exit(1) from None
+        except (CathodeError, CoatingError) as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
 
 app = typer.Typer(
     name="cathodeml",
@@ -42,6 +63,7 @@ def _report_problems(path: Path, problems, ignored) -> None:
 
 
 @data_app.command("validate")
+@friendly_errors
 def data_validate(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX recipe table")],
     dataset: Annotated[bool, typer.Option("--dataset", help="also apply the training-dataset rules (record_id, source, a target)")] = False,
@@ -59,6 +81,7 @@ def data_validate(
 
 
 @data_app.command("info")
+@friendly_errors
 def data_info(
     path: Annotated[Path | None, typer.Argument(help="recipe table; default: the shipped dataset")] = None,
 ) -> None:
@@ -97,6 +120,7 @@ def data_info(
 
 
 @data_app.command("card")
+@friendly_errors
 def data_card(
     path: Annotated[Path, typer.Argument(help="canonical dataset CSV")],
     version: Annotated[str, typer.Option(help="dataset version, e.g. 2.0.0")],
@@ -116,6 +140,7 @@ def data_card(
 
 
 @app.command("featurize")
+@friendly_errors
 def featurize(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX recipe table")],
     output: Annotated[Path, typer.Option("-o", "--output", help="where to write the feature CSV")],
@@ -182,6 +207,7 @@ def _results_table(metrics: dict) -> Table:
 
 
 @app.command("train")
+@friendly_errors
 def train_cmd(
     data: Annotated[Path | None, typer.Option("--data", help="recipe CSV/XLSX with targets (default: the shipped dataset)")] = None,
     targets: Annotated[list[str] | None, typer.Option("--targets", help="targets to model (repeatable); default: all")] = None,
@@ -269,6 +295,7 @@ def train_cmd(
 
 
 @app.command("tune")
+@friendly_errors
 def tune_cmd(
     target: Annotated[str, typer.Option("--target", help="the target to tune")],
     study_name: Annotated[str, typer.Option("--study-name", help="study to create or join")],
@@ -306,16 +333,73 @@ def tune_cmd(
     out.print(best)
 
 
-def main() -> None:
-    """Entry point: run the app, turning known input errors into a report and exit code 1."""
+def _load_model_or_exit(model: str | None):
+    from cathodeml.serve.loading import ModelNotFoundError, load_model
+
     try:
-        app()
-    except RecipeValidationError as exc:
-        _report_problems(exc.path or Path("input"), exc.problems, exc.ignored_columns)
-        raise SystemExit(1) from None
-    except (CathodeError, CoatingError) as exc:
+        with out.status(f"loading model {model or '(latest registered in ./cathodeml-runs)'}"):
+            return load_model(model)
+    except ModelNotFoundError as exc:
         err.print(f"[bold red]error:[/] {exc}")
-        raise SystemExit(1) from None
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise SystemExit(1) from None
+        raise typer.Exit(1) from None
+
+
+@app.command("predict")
+@friendly_errors
+def predict_cmd(
+    path: Annotated[Path, typer.Argument(help="CSV/XLSX of candidate recipes (canonical columns)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="where to write input + predictions (CSV)")],
+    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI (models:/cathodeml/3, runs:/…); default: latest registered")] = None,
+    chunksize: Annotated[int, typer.Option(help="rows per chunk (memory stays bounded)")] = 100_000,
+) -> None:
+    """Predict capacity, retention and Rct with intervals and domain notes for every recipe of a file."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cathodeml.serve.batch import count_rows, predict_file
+
+    if not path.exists():
+        err.print(f"[bold red]error:[/] {path}: no such file")
+        raise typer.Exit(1)
+    m = _load_model_or_exit(model)
+    total = count_rows(path) if path.suffix.lower() == ".csv" else None
+    with Progress(TextColumn("predicting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+        task = bar.add_task("predict", total=total)
+        try:
+            n = predict_file(m, path, output, chunksize=chunksize, on_chunk=lambda k: bar.advance(task, k))
+        except RecipeValidationError:
+            raise
+        except ValueError as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+    out.print(f"wrote {output}: {n} recipes with {', '.join(m.targets)} predictions"
+              f" ({m.confidence:.0%} intervals) and domain notes")
+
+
+@app.command("serve")
+@friendly_errors
+def serve_cmd(
+    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    max_batch: Annotated[int, typer.Option(help="largest batch accepted by POST /predict (larger → 413)")] = 10_000,
+) -> None:
+    """Start the REST service (GET /health, GET /model, POST /predict; docs at /docs)."""
+    try:
+        import uvicorn
+
+        from cathodeml.serve.api import create_app
+    except ImportError:
+        err.print("[bold red]error:[/] the service needs the 'serve' extra: pip install 'cathodeml[serve]'")
+        raise typer.Exit(1) from None
+    m = _load_model_or_exit(model)
+    out.print(f"serving {model or 'latest registered model'} on http://{host}:{port} (docs at /docs)")
+    uvicorn.run(create_app(m, max_batch=max_batch, model_uri=model or ""), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    """Entry point of the ``cathodeml`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

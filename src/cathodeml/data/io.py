@@ -58,18 +58,22 @@ def read_recipes(path: str | Path, *, dataset: bool = False) -> pd.DataFrame:
     return result.frame
 
 
-def iter_recipe_chunks(path: str | Path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
-    """Read a large CSV in chunks, each checked and typed; raise at the first bad chunk.
+def iter_checked_chunks(path: str | Path, chunksize: int = 100_000) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(raw text chunk, typed chunk) pairs of a large CSV; raise at the first bad chunk.
 
     Row numbers in errors are those of the whole file, so a problem in the second chunk of a
     100,000-row chunking is reported at its spreadsheet row, not its chunk row.
     """
     path = Path(path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        yield read_recipes(path)
-        return
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        raw = _read_raw(path)
+        result = check_frame(raw)
+        if result.problems:
+            raise RecipeValidationError(path, result.problems, result.ignored_columns)
+        yield raw, result.frame
+        return
     offset = FIRST_ROW
     reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=chunksize, encoding="utf-8-sig")
     for chunk in reader:
@@ -77,4 +81,10 @@ def iter_recipe_chunks(path: str | Path, chunksize: int = 100_000) -> Iterator[p
         if result.problems:
             raise RecipeValidationError(path, result.problems, result.ignored_columns)
         offset += len(chunk)
-        yield result.frame
+        yield chunk.reset_index(drop=True), result.frame
+
+
+def iter_recipe_chunks(path: str | Path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
+    """Typed chunks of a large CSV (see :func:`iter_checked_chunks`)."""
+    for _, typed in iter_checked_chunks(path, chunksize):
+        yield typed

@@ -21,6 +21,7 @@ from cathodeml.data.io import RecipeValidationError
 from cathodeml.data.rules import check_frame
 from cathodeml.features.recipe import RecipeFeaturizer
 from cathodeml.models.conformal import predict_interval
+from cathodeml.models.domain import ApplicabilityDomain
 from cathodeml.models.estimators import LOG_TARGETS
 
 MODEL_FILE = "cathodeml_model.joblib"
@@ -47,13 +48,15 @@ class CathodeModel:
     targets: dict[str, TargetModel]
     confidence: float
     meta: dict[str, Any] = field(default_factory=dict)
+    domain: ApplicabilityDomain | None = None
 
     @property
     def feature_names(self) -> list[str]:
         return list(self.featurizer.get_feature_names_out())
 
     def prediction_columns(self) -> list[str]:
-        return [f"{t}_{s}" for t in TARGETS if t in self.targets for s in ("pred", "lower", "upper")]
+        cols = [f"{t}_{s}" for t in TARGETS if t in self.targets for s in ("pred", "lower", "upper")]
+        return cols + (["in_domain", "domain_notes"] if self.domain is not None else [])
 
     def validate(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Check a recipe frame (typed or raw) against the schema; raise with every problem."""
@@ -79,9 +82,14 @@ class CathodeModel:
         return pd.DataFrame(out)
 
     def predict(self, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
-        """Validate, featurize and predict; returns only the prediction columns (row-aligned)."""
-        typed = self.validate(frame) if validate else frame
-        return self.predict_features(self.featurize(typed))
+        """Validate, featurize and predict; returns only the prediction columns (row-aligned):
+        ``T_pred``, ``T_lower``, ``T_upper`` per target, then ``in_domain`` and ``domain_notes``."""
+        typed = self.validate(frame) if validate else frame.reset_index(drop=True)
+        X = self.featurize(typed)
+        out = self.predict_features(X)
+        if self.domain is not None:
+            out = pd.concat([out, self.domain.assess(typed, X)], axis=1)
+        return out
 
     # ---- persistence ------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:

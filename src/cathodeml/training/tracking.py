@@ -49,7 +49,8 @@ def input_schema() -> Schema:
 
 
 def output_schema(targets: tuple[str, ...]) -> Schema:
-    return Schema([ColSpec("double", f"{t}_{s}") for t in TARGETS if t in targets for s in ("pred", "lower", "upper")])
+    cols = [ColSpec("double", f"{t}_{s}") for t in TARGETS if t in targets for s in ("pred", "lower", "upper")]
+    return Schema(cols + [ColSpec("boolean", "in_domain"), ColSpec("string", "domain_notes")])
 
 
 class CathodePyfunc(mlflow.pyfunc.PythonModel):
@@ -179,3 +180,30 @@ def load_pyfunc(uri: str, tracking_uri: str | None = None):
         mlflow.set_tracking_uri(tracking_uri)
         mlflow.set_registry_uri(tracking_uri)
     return mlflow.pyfunc.load_model(uri)
+
+
+def load_cathode_model(uri: str | None, tracking_uri: str | None = None) -> CathodeModel:
+    """The CathodeModel behind an MLflow URI; ``None`` = latest registered version in the default store."""
+    from cathodeml.serve.loading import ModelNotFoundError
+
+    cfg = TrainConfig(tracking_uri=tracking_uri)
+    resolved = resolve_tracking_uri(cfg)
+    if uri is None and is_embedded(cfg) and not (cfg.runs_dir / "mlflow.db").exists():
+        raise ModelNotFoundError(
+            f"no --model given and no local model store at {cfg.runs_dir}/mlflow.db; "
+            "run `cathodeml train` first or pass --model DIR_OR_URI"
+        )
+    client = mlflow.MlflowClient(resolved, registry_uri=resolved)
+    if uri is None:
+        versions = client.search_model_versions(f"name='{cfg.registered_model}'")
+        if not versions:
+            raise ModelNotFoundError(f"no registered model '{cfg.registered_model}' at {resolved}")
+        latest = max(versions, key=lambda v: int(v.version))
+        uri = f"models:/{cfg.registered_model}/{latest.version}"
+    mlflow.set_tracking_uri(resolved)
+    mlflow.set_registry_uri(resolved)
+    try:
+        local = mlflow.artifacts.download_artifacts(artifact_uri=f"{uri.rstrip('/')}/artifacts/{MODEL_FILE}")
+    except Exception as exc:  # MlflowException, OSError: report which URI failed and why
+        raise ModelNotFoundError(f"{uri}: cannot load a cathodeml model from MLflow at {resolved} ({exc})") from None
+    return CathodeModel.load(local)

@@ -18,6 +18,7 @@ from cathodeml.data.io import read_recipes
 from cathodeml.features.recipe import RecipeFeaturizer
 from cathodeml.models.cathode_model import CathodeModel, TargetModel
 from cathodeml.models.conformal import fit_conformal
+from cathodeml.models.domain import ApplicabilityDomain
 from cathodeml.models.estimators import LOG_TARGETS, make_xgb
 from cathodeml.training.config import TrainConfig
 from cathodeml.training.cv import (
@@ -147,7 +148,8 @@ def train(
         "seed": cfg.seed,
         "metrics": metrics,
     }
-    model = CathodeModel(featurizer, targets, cfg.confidence, meta)
+    domain = ApplicabilityDomain().fit(frame, X_all)
+    model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain)
     return TrainResult(model, metrics, effects, oofs, data_sha256, best)
 
 

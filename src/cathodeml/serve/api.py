@@ -1,0 +1,108 @@
+"""The REST service: a FastAPI app built by a factory around one loaded model.
+
+``POST /predict`` takes a JSON list of recipes (canonical column names; unknown = omitted or
+null) and returns, per recipe, the predictions with intervals and the applicability-domain
+verdict. Bad input never reaches the model: wrong JSON types are rejected by the request schema,
+and the recipe rules (ranges, cathode and coating names, cross-column checks) run on the whole
+batch at once; both answer HTTP 422 with ``loc = ["body", index, column]``. Batches larger than
+``max_batch`` get 413.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pandas as pd
+from fastapi import Body, FastAPI, HTTPException
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
+
+from cathodeml import __version__
+from cathodeml.data.columns import COLUMNS, TARGETS
+from cathodeml.data.rules import check_frame
+from cathodeml.features.recipe import feature_groups
+from cathodeml.models.cathode_model import CathodeModel
+
+DEFAULT_MAX_BATCH = 10_000
+
+
+def _field_type(kind: str, choices: tuple[str, ...]) -> Any:
+    if kind == "enum":
+        return Literal[choices] | None  # type: ignore[valid-type]
+    if kind == "float":
+        return StrictFloat | StrictInt | None
+    if kind == "int":
+        return StrictInt | None
+    return str | None
+
+
+#: One recipe in a request: every canonical input column optional, JSON types enforced strictly
+#: (``"4.3"`` for a number is a 422, not a silent conversion); extra keys are accepted and ignored.
+RecipeIn = create_model(  # type: ignore[call-overload]
+    "RecipeIn",
+    __config__=ConfigDict(extra="allow"),
+    **{c.name: (_field_type(c.kind, c.choices), None) for c in COLUMNS if c.section != "target"},
+)
+
+
+def _validation_error(problems) -> HTTPException:
+    detail = [
+        {
+            "loc": ["body", (p.row - 1) if p.row is not None else None, p.column],
+            "msg": str(p).split(": ", 1)[-1],
+            "type": "value_error",
+        }
+        for p in problems
+    ]
+    return HTTPException(status_code=422, detail=detail)
+
+
+def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model_uri: str = "") -> FastAPI:
+    """Build the service around an already-loaded model (loaded once, at start-up)."""
+    app = FastAPI(
+        title="cathodeml",
+        version=__version__,
+        description="Predict capacity, retention and Rct of treated Ni-rich cathodes, with intervals "
+        "and applicability-domain notes.",
+    )
+    info = {
+        "cathodeml_version": __version__,
+        "model_uri": model_uri,
+        "targets": list(model.targets),
+        "confidence": model.confidence,
+        "feature_set_version": model.meta.get("feature_set_version"),
+        "data_sha256": model.meta.get("data_sha256"),
+        "trained_at": model.meta.get("trained_at"),
+        "n_rows": model.meta.get("n_rows"),
+        "metrics": model.meta.get("metrics"),
+        "feature_groups": feature_groups(),
+    }
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/model")
+    def model_info() -> dict[str, Any]:
+        return info
+
+    def _predict(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        frame = pd.DataFrame.from_records(recipes)
+        result = check_frame(frame, first_row=1)
+        if result.problems:
+            raise _validation_error(result.problems)
+        preds = model.predict(result.frame, validate=False)
+        return preds.astype(object).where(preds.notna(), None).to_dict(orient="records")
+
+    @app.post("/predict")
+    async def predict(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+        if len(recipes) > max_batch:
+            raise HTTPException(status_code=413, detail=f"batch of {len(recipes)} recipes exceeds the limit of {max_batch}")
+        if not recipes:
+            return []
+        rows = [r.model_dump(exclude_none=False) for r in recipes]
+        return await run_in_threadpool(_predict, rows)
+
+    app.state.model = model
+    app.state.targets = [t for t in TARGETS if t in model.targets]
+    return app

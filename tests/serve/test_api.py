@@ -1,0 +1,117 @@
+"""The REST service: health, model info, predictions equal to the model's, 422 / 413 on bad input."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from cathodeml.data.recipe import Recipe, recipes_to_frame
+from cathodeml.models import CathodeModel
+from cathodeml.serve.api import create_app
+
+GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": 1.0, "v_min": 2.8, "v_max": 4.3,
+        "capacity_c_rate": 0.1, "cycle_c_rate": 1.0, "cycles": 100, "electrolyte": "liquid"}
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir):
+    return CathodeModel.load(tiny_model_dir / "model")
+
+
+@pytest.fixture(scope="module")
+def client(model):
+    return TestClient(create_app(model, max_batch=5))
+
+
+def test_health_and_model(client, model):
+    assert client.get("/health").json() == {"status": "ok"}
+    info = client.get("/model").json()
+    assert info["targets"] == list(model.targets)
+    assert info["data_sha256"] == model.meta["data_sha256"]
+    assert info["feature_groups"]["protocol_v_max"] == "protocol"
+    assert "retention_pct" in info["metrics"]
+
+
+def test_predict_equals_the_model(client, model):
+    res = client.post("/predict", json=[GOOD, GOOD | {"v_max": 4.5}])
+    assert res.status_code == 200
+    body = res.json()
+    expected = model.predict(recipes_to_frame([Recipe(**GOOD), Recipe(**(GOOD | {"v_max": 4.5}))]))
+    for i in range(2):
+        assert body[i]["retention_pct_pred"] == pytest.approx(expected.loc[i, "retention_pct_pred"], rel=1e-6)
+        assert body[i]["in_domain"] == bool(expected.loc[i, "in_domain"])
+    assert set(body[0]) == set(model.prediction_columns())
+
+
+def test_wrong_type_is_422_with_field_path(client):
+    res = client.post("/predict", json=[GOOD, GOOD | {"v_max": "4.3"}])
+    assert res.status_code == 422
+    assert any(d["loc"][:3] == ["body", 1, "v_max"] for d in res.json()["detail"])
+
+
+def test_rule_violation_is_422_with_row_and_column(client):
+    res = client.post("/predict", json=[GOOD | {"v_max": 45.0}])
+    assert res.status_code == 422
+    (d,) = res.json()["detail"]
+    assert d["loc"] == ["body", 0, "v_max"] and "outside 1.5–5 V" in d["msg"]
+
+
+def test_missing_required_column_is_422(client):
+    res = client.post("/predict", json=[{"v_max": 4.3}])
+    assert res.status_code == 422
+    assert res.json()["detail"][0]["loc"] == ["body", 0, "cathode"]
+
+
+def test_unknown_coating_is_422(client):
+    res = client.post("/predict", json=[GOOD | {"coating": "Unobtainium"}])
+    assert res.status_code == 422
+    d = res.json()["detail"][0]
+    assert d["loc"] == ["body", 0, "coating"] and "known names" in d["msg"]
+
+
+def test_unknown_enum_is_422(client):
+    res = client.post("/predict", json=[GOOD | {"electrolyte": "gel"}])
+    assert res.status_code == 422
+
+
+def test_oversized_batch_is_413(client):
+    assert client.post("/predict", json=[GOOD] * 6).status_code == 413
+
+
+def test_openapi_docs(client):
+    assert client.get("/docs").status_code == 200
+    assert "/predict" in client.get("/openapi.json").json()["paths"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_real_uvicorn_on_loopback(tiny_model_dir, model):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cathodeml.cli", "serve", "--model", str(tiny_model_dir),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("service did not start: " + proc.stdout.read1(4000).decode(errors="replace"))
+        res = httpx.post(f"http://127.0.0.1:{port}/predict", json=[GOOD], timeout=10)
+        assert res.status_code == 200
+        expected = model.predict(recipes_to_frame([Recipe(**GOOD)]))
+        assert np.isclose(res.json()[0]["capacity_mah_g_pred"], expected.loc[0, "capacity_mah_g_pred"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
