@@ -115,3 +115,24 @@ def test_real_uvicorn_on_loopback(tiny_model_dir, model):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_concurrent_requests_are_batched_and_isolated(model):
+    """Concurrent requests share model calls, yet a bad one gets its own 422 and spoils no other."""
+    import asyncio
+
+    app = create_app(model)
+
+    async def run():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            bodies = [[GOOD | {"v_max": 4.3 + 0.01 * i}] for i in range(20)]
+            bodies[7] = [GOOD | {"v_max": 45.0}]
+            return await asyncio.gather(*(c.post("/predict", json=b) for b in bodies))
+
+    responses = asyncio.run(run())
+    codes = [r.status_code for r in responses]
+    assert codes.count(200) == 19 and codes[7] == 422
+    assert responses[7].json()["detail"][0]["loc"] == ["body", 0, "v_max"]
+    expected = model.predict(recipes_to_frame([Recipe(**(GOOD | {"v_max": 4.3 + 0.01 * 3}))]))
+    assert responses[3].json()[0]["retention_pct_pred"] == pytest.approx(expected.loc[0, "retention_pct_pred"], rel=1e-6)

@@ -63,9 +63,24 @@ class CheckResult:
         return not self.problems
 
 
+def _factorize(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, distinct values): text rules run once per distinct value, then broadcast by code."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _broadcast(codes: np.ndarray, per_unique: np.ndarray, fill) -> np.ndarray:
+    out = np.full(len(codes), fill, dtype=per_unique.dtype if len(per_unique) else type(fill))
+    known = codes >= 0
+    if len(per_unique):
+        out[known] = per_unique[codes[known]]
+    return out
+
+
 def _missing_mask(col: pd.Series) -> np.ndarray:
-    s = col.astype("string").str.strip().str.lower()
-    return (s.isna() | s.isin(MISSING_TOKENS)).to_numpy(dtype=bool)
+    codes, uniques = _factorize(col)
+    missing_u = uniques.astype("string").str.strip().str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    return _broadcast(codes, missing_u, True)
 
 
 def _fmt_value(v: object) -> str:
@@ -103,19 +118,23 @@ def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems:
 
 
 def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
-    missing = _missing_mask(raw)
-    text = raw.astype("string").str.strip()
-    bad = ~missing & ~text.isin(spec.choices).to_numpy(dtype=bool)
-    for i in np.flatnonzero(bad):
+    codes, uniques = _factorize(raw)
+    stripped = uniques.astype("string").str.strip()
+    missing_u = stripped.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    bad_u = ~missing_u & ~stripped.isin(spec.choices).to_numpy(dtype=bool)
+    for i in np.flatnonzero(_broadcast(codes, bad_u, False)):
         problems.append(
             Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is not one of: {', '.join(spec.choices)}")
         )
-    return text.where(~missing).astype(object).where(~missing, np.nan)
+    value_u = np.where(missing_u, np.nan, stripped.astype(object).to_numpy())
+    return pd.Series(_broadcast(codes, value_u.astype(object), np.nan), index=raw.index, dtype=object)
 
 
 def _check_text(raw: pd.Series) -> pd.Series:
-    missing = _missing_mask(raw)
-    return raw.astype(object).where(~missing, np.nan)
+    codes, uniques = _factorize(raw)
+    missing_u = uniques.astype("string").str.strip().str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    value_u = np.where(missing_u, np.nan, uniques.to_numpy(dtype=object)).astype(object)
+    return pd.Series(_broadcast(codes, value_u, np.nan), index=raw.index, dtype=object)
 
 
 def _per_unique(
@@ -123,14 +142,13 @@ def _per_unique(
 ) -> dict[str, object]:
     """Parse each distinct value once; report a failure on every row that holds it."""
     parsed: dict[str, object] = {}
-    present = col.dropna()
-    for value, idx in present.groupby(present.astype(str), sort=False).groups.items():
+    codes, uniques = _factorize(col)
+    for k, value in enumerate(uniques):
         try:
-            parsed[value] = parse(value)
+            parsed[value] = parse(str(value))
         except errors as exc:
-            positions = col.index.get_indexer(idx)
-            for i in positions:
-                problems.append(Problem(int(rows[i]), name, value, str(exc)))
+            for i in np.flatnonzero(codes == k):
+                problems.append(Problem(int(rows[i]), name, str(value), str(exc)))
     return parsed
 
 
@@ -209,9 +227,10 @@ def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Pr
     cath = out["cathode"]
     parsed = _per_unique(cath, rows, "cathode", parse_cathode, CathodeError, problems)
     if parsed:
-        comp = cath.map(lambda v: parsed.get(v) if isinstance(v, str) else None)
+        codes, uniques = _factorize(cath)
         for col in FRACTIONS:
-            implied = comp.map(lambda c, col=col: c.fractions()[col] if c is not None else np.nan).to_numpy(float)
+            implied_u = np.array([parsed[v].fractions()[col] if v in parsed else np.nan for v in uniques], dtype=float)
+            implied = _broadcast(codes, implied_u, np.nan)
             stated = out[col].to_numpy(float)
             with np.errstate(invalid="ignore"):
                 diff = np.abs(implied - stated) > FRACTION_TOL

@@ -22,7 +22,6 @@ from cathodeml.data.rules import check_frame
 from cathodeml.features.recipe import RecipeFeaturizer
 from cathodeml.models.conformal import predict_interval
 from cathodeml.models.domain import ApplicabilityDomain
-from cathodeml.models.estimators import LOG_TARGETS
 
 MODEL_FILE = "cathodeml_model.joblib"
 META_FILE = "model.json"
@@ -70,6 +69,8 @@ class CathodeModel:
 
     def predict_features(self, X: np.ndarray) -> pd.DataFrame:
         """Predictions with intervals from an already-featurized matrix."""
+        if not getattr(self, "_threads_set", False):
+            set_prediction_threads(self)
         out: dict[str, np.ndarray] = {}
         for t in TARGETS:
             if t not in self.targets:
@@ -111,5 +112,14 @@ class CathodeModel:
         return model
 
 
-def log_target(target: str) -> bool:
-    return target in LOG_TARGETS
+def set_prediction_threads(model: CathodeModel, n_jobs: int = -1) -> None:
+    """Predict with every core: training is single-threaded (for determinism), prediction need not be;
+    XGBoost's predictions do not depend on the thread count."""
+    for tm in model.targets.values():
+        reg = tm.regressor
+        est = getattr(reg, "estimator", None)
+        if est is None:
+            est = reg._mapie_regressor.estimator_.single_estimator_
+        if hasattr(est, "set_params") and "n_jobs" in est.get_params():
+            est.set_params(n_jobs=n_jobs)
+    model._threads_set = True

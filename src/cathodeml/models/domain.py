@@ -67,6 +67,7 @@ class ApplicabilityDomain:
     center_: np.ndarray | None = None
     scale_: np.ndarray | None = None
     train_: np.ndarray | None = None
+    columns_: np.ndarray | None = None
     threshold_: float = float("nan")
 
     def fit(self, frame: pd.DataFrame, X: np.ndarray) -> ApplicabilityDomain:
@@ -84,7 +85,9 @@ class ApplicabilityDomain:
             self.center_ = np.nanmedian(X, axis=0)
             spread = np.nanstd(X, axis=0)
         self.center_ = np.where(np.isnan(self.center_), 0.0, self.center_)
-        self.scale_ = np.where(np.isfinite(spread) & (spread > 1e-9), spread, np.inf)  # constant → ignored
+        varying = np.isfinite(spread) & (spread > 1e-9)
+        self.columns_ = np.flatnonzero(varying)  # constant features carry no distance
+        self.center_, self.scale_ = self.center_[self.columns_], spread[self.columns_]
         # Unique rows only: a recipe repeated across papers would otherwise have a neighbour at
         # distance 0 and pull the threshold to zero.
         self.train_ = np.unique(self._scaled(X), axis=0)
@@ -95,6 +98,7 @@ class ApplicabilityDomain:
         return self
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X)[:, self.columns_]
         X = np.where(np.isfinite(X), X, self.center_)
         return ((X - self.center_) / self.scale_).astype(np.float32)
 
@@ -102,42 +106,60 @@ class ApplicabilityDomain:
         """Distance of each row to its nearest training recipe (scaled feature space)."""
         out = np.empty(len(X), dtype=np.float32)
         for start in range(0, len(X), _CHUNK):
-            out[start : start + _CHUNK] = _pairwise(self._scaled(np.asarray(X[start : start + _CHUNK], float)), self.train_).min(axis=1)
+            out[start : start + _CHUNK] = _pairwise(self._scaled(X[start : start + _CHUNK]), self.train_).min(axis=1)
         return out
 
     def assess(self, frame: pd.DataFrame, X: np.ndarray) -> pd.DataFrame:
-        """``in_domain`` (bool) and ``domain_notes`` (``; ``-joined reasons) for each row."""
-        n = len(frame)
-        notes: list[list[str]] = [[] for _ in range(n)]
+        """``in_domain`` (bool) and ``domain_notes`` (``; ``-joined reasons) for each row.
 
-        def add(mask: np.ndarray, text_for) -> None:
-            for i in np.flatnonzero(mask):
-                notes[i].append(text_for(i))
+        Each check yields, per row, the index of its message in a small table (−1 = fine); the
+        notes are then built once per distinct combination of messages, which keeps a
+        million-row screening run fast.
+        """
+        n = len(frame)
+        checks: list[tuple[np.ndarray, list[str]]] = []
+
+        def per_value(column: str, message_for) -> None:
+            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+            table = [message_for(v) for v in uniques]
+            idx = np.array([i if m else -1 for i, m in enumerate(table)] + [-1], dtype=np.int64)
+            checks.append((idx[codes], table))  # code −1 picks the trailing −1
 
         for label, (column, extract) in _SETS.items():
-            col = frame[column]
-            for value in col.dropna().unique():
-                unseen = sorted(extract(value) - self.seen_.get(label, set()))
-                if unseen:
-                    msg = f"{label} {', '.join(unseen)} never seen in training"
-                    add((col == value).to_numpy(), lambda i, msg=msg: msg)
+            seen = self.seen_.get(label, set())
+
+            def msg(value, extract=extract, seen=seen, label=label) -> str:
+                unseen = sorted(extract(value) - seen)
+                return f"{label} {', '.join(unseen)} never seen in training" if unseen else ""
+
+            per_value(column, msg)
         for c in _CATEGORICAL:
-            col = frame[c]
-            for value in col.dropna().unique():
-                if str(value) not in self.categories_.get(c, set()):
-                    msg = f"{c} {value} never seen in training"
-                    add((col == value).to_numpy(), lambda i, msg=msg: msg)
+            known = self.categories_.get(c, set())
+            per_value(c, lambda v, c=c, known=known: "" if str(v) in known else f"{c} {v} never seen in training")
         for c, (lo, hi) in self.ranges_.items():
-            values = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
             unit = SPECS[c].unit
             unit = "" if unit in ("-", "") else f" {unit}"
-            with np.errstate(invalid="ignore"):
-                add(values > hi, lambda i, c=c, v=values, u=unit, hi=hi: f"{c} {v[i]:g}{u} above training max {hi:g}{u}")
-                add(values < lo, lambda i, c=c, v=values, u=unit, lo=lo: f"{c} {v[i]:g}{u} below training min {lo:g}{u}")
+
+            def msg(v, c=c, lo=lo, hi=hi, unit=unit) -> str:
+                if v > hi:
+                    return f"{c} {v:g}{unit} above training max {hi:g}{unit}"
+                if v < lo:
+                    return f"{c} {v:g}{unit} below training min {lo:g}{unit}"
+                return ""
+
+            per_value(c, msg)
         dist = self.nearest_distance(X)
-        add(dist > self.threshold_, lambda i: f"far from every training recipe (distance {dist[i]:.1f} > {self.threshold_:.1f})")
-        in_domain = np.array([not k for k in notes], dtype=bool)
-        return pd.DataFrame({"in_domain": in_domain, "domain_notes": ["; ".join(k) for k in notes]})
+        far = dist > self.threshold_
+        # Distances are reported to one decimal, so their messages are few and shared too.
+        rounded = np.where(far, np.round(dist, 1), np.nan)
+        codes_far, uniq_far = pd.factorize(rounded, use_na_sentinel=True)
+        checks.append((codes_far, [f"far from every training recipe (distance {d:.1f} > {self.threshold_:.1f})" for d in uniq_far]))
+        codes = pd.DataFrame(np.stack([c for c, _ in checks], axis=1))
+        group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
+        combos = codes.drop_duplicates().to_numpy()
+        texts = np.array(["; ".join(checks[j][1][k] for j, k in enumerate(row) if k >= 0) for row in combos], dtype=object)
+        notes = texts[group]
+        return pd.DataFrame({"in_domain": notes == "", "domain_notes": notes})
 
 
 def _pairwise(A: np.ndarray, B: np.ndarray) -> np.ndarray:
