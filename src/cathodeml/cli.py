@@ -7,6 +7,7 @@ non-zero; a scientist never sees a Python traceback for a mistake in a spreadshe
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -281,6 +282,13 @@ def train_cmd(
                     logger.log_artifact(path, "plots")
             logger.log_artifact(paths["cv_table"])
             logger.log_artifact(paths["metrics"])
+            from cathodeml.models.explain import Explainer
+            from cathodeml.models.explain_plots import plot_global_importance
+
+            exp = Explainer(res.model).explain(frame, validate=False)
+            importance = exp.global_importance()
+            logger.log_dict(json.loads(importance.to_json()), "treatment_importance.json")
+            logger.log_artifact(plot_global_importance(exp, paths["model"].parent / "plots" / "global_treatment_importance.png"), "plots")
             example = frame.drop(columns=list(TARGETS)).head(3)
             uri = logger.log_model(res.model, paths["model"], example)
         out.print(f"MLflow: run {logger.run_id} at {logger.uri}; registered [bold]{uri}[/]")
@@ -292,6 +300,52 @@ def train_cmd(
                       f"sign agreement {te['sign_agreement']:.0%} over {te['n_pairs']} pairs")
     if out_dir is not None:
         out.print(f"model and metrics written to {out_dir}")
+
+
+@app.command("explain")
+@friendly_errors
+def explain_cmd(
+    path: Annotated[Path, typer.Argument(help="CSV/XLSX of recipes to explain")],
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for treatments.csv, features.csv, counterfactuals.csv and PNGs")],
+    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    waterfalls: Annotated[int, typer.Option(help="waterfall plots for the first N recipes")] = 10,
+    show: Annotated[int, typer.Option(help="recipes whose top treatments are printed")] = 10,
+) -> None:
+    """Which treatment matters: SHAP per feature and per treatment group, counterfactuals, plots."""
+    from cathodeml.data.io import read_recipes
+    from cathodeml.models.explain import Explainer
+    from cathodeml.models.explain_plots import plot_beeswarm, plot_global_importance, plot_waterfall
+
+    frame = read_recipes(path)
+    m = _load_model_or_exit(model)
+    with out.status(f"explaining {len(frame)} recipes"):
+        explainer = Explainer(m)
+        exp = explainer.explain(frame, validate=False)
+        cf = explainer.counterfactuals(frame, validate=False)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    treatments = exp.treatments()
+    treatments.to_csv(out_dir / "treatments.csv", index=False, float_format="%.6g")
+    exp.features().to_csv(out_dir / "features.csv", index=False, float_format="%.6g")
+    cf.to_csv(out_dir / "counterfactuals.csv", index=False, float_format="%.6g")
+    plot_global_importance(exp, out_dir / "global_treatment_importance.png")
+    for t in exp.targets:
+        plot_beeswarm(exp, t, out_dir / f"beeswarm_{t}.png")
+        for i in range(min(waterfalls, len(frame))):
+            plot_waterfall(exp, t, i, out_dir / "waterfalls" / f"{i + 1:04d}_{t}.png")
+    table = Table(title="top treatments per recipe (SHAP group sums; Rct in log10 Ω; model attributions, not causation)",
+                  title_justify="left")
+    for col in ("recipe", "target", "prediction", "top treatments"):
+        table.add_column(col)
+    ids = treatments["record_id"].unique()
+    for rid in ids[:show]:
+        for t, te in exp.targets.items():
+            sub = treatments[(treatments.record_id == rid) & (treatments.target == t)]
+            top = sub.reindex(sub["value"].abs().sort_values(ascending=False).index).head(3)
+            i = list(ids).index(rid)
+            pred = f"{10 ** te.prediction[i]:.3g} Ω" if te.log10 else f"{te.prediction[i]:.3g}"
+            table.add_row(str(rid), t, pred, ", ".join(f"{g} {v:+.3g}" for g, v in zip(top.group, top.value)))
+    out.print(table)
+    out.print(f"wrote {out_dir}: treatments.csv, features.csv, counterfactuals.csv and plots")
 
 
 @app.command("tune")
