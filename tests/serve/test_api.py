@@ -136,3 +136,12 @@ def test_concurrent_requests_are_batched_and_isolated(model):
     assert responses[7].json()["detail"][0]["loc"] == ["body", 0, "v_max"]
     expected = model.predict(recipes_to_frame([Recipe(**(GOOD | {"v_max": 4.3 + 0.01 * 3}))]))
     assert responses[3].json()[0]["retention_pct_pred"] == pytest.approx(expected.loc[0, "retention_pct_pred"], rel=1e-6)
+
+
+def test_explain_endpoint_is_additive(client):
+    res = client.post("/explain", json=[GOOD])
+    assert res.status_code == 200
+    body = res.json()[0]
+    for t, e in body.items():
+        assert e["base_value"] + sum(e["groups"].values()) == pytest.approx(e["prediction"], rel=1e-4, abs=1e-4)
+    assert client.post("/explain", json=[GOOD | {"coating": "Unobtainium"}]).status_code == 422

@@ -166,6 +166,28 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
         rows = [r.model_dump(exclude_none=False) for r in recipes]
         return await batcher.submit(rows)
 
+    def _explain(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from cathodeml.models.explain import Explainer
+
+        result = check_frame(pd.DataFrame.from_records(recipes), first_row=1)
+        if result.problems:
+            raise _validation_error(result.problems)
+        exp = Explainer(model).explain(result.frame, validate=False)
+        out: list[dict[str, Any]] = [{} for _ in recipes]
+        for t, te in exp.targets.items():
+            groups = te.group_values(exp.feature_groups, exp.feature_names)
+            for i in range(len(recipes)):
+                out[i][t] = {"base_value": te.base_value, "prediction": float(te.prediction[i]),
+                             "space": "log10(ohm)" if te.log10 else t, "groups": groups.iloc[i].to_dict()}
+        return out
+
+    @app.post("/explain")
+    async def explain(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+        """Treatment-level SHAP attribution per recipe and target (signed group sums; Rct in log10 Ω)."""
+        if len(recipes) > max_batch:
+            raise HTTPException(status_code=413, detail=f"batch of {len(recipes)} recipes exceeds the limit of {max_batch}")
+        return await run_in_threadpool(_explain, [r.model_dump() for r in recipes]) if recipes else []
+
     app.state.model = model
     app.state.targets = [t for t in TARGETS if t in model.targets]
     return app
