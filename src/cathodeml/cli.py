@@ -348,6 +348,135 @@ def explain_cmd(
     out.print(f"wrote {out_dir}: treatments.csv, features.csv, counterfactuals.csv and plots")
 
 
+def _space_or_exit(path: Path):
+    from cathodeml.serve.space import SpaceError, load_space
+
+    try:
+        return load_space(path)
+    except SpaceError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=False)
+        raise typer.Exit(1) from None
+
+
+@app.command("recommend")
+@friendly_errors
+def recommend_cmd(
+    space_path: Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the recommended recipes")],
+    objectives: Annotated[str, typer.Option(help="TARGET:max|min, comma-separated")] = "retention_pct:max,capacity_mah_g:max",
+    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    n: Annotated[int, typer.Option("--n", help="how many recipes to return")] = 20,
+    trials: Annotated[int, typer.Option(help="candidates evaluated by NSGA-II")] = 400,
+    risk: Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")] = "pessimistic",
+    allow_out_of_domain: Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")] = False,
+    seed: Annotated[int, typer.Option()] = 42,
+    tracking_uri: Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI for logging this run")] = None,
+    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
+) -> None:
+    """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cathodeml.serve.pareto_plot import plot_pareto
+    from cathodeml.serve.recommend import RecommendConfig, recommend, top_treatments
+    from cathodeml.serve.space import SpaceError, parse_objectives
+
+    space = _space_or_exit(space_path)
+    try:
+        objs = parse_objectives(objectives)
+        cfg = RecommendConfig(tuple(objs), n=n, trials=trials, risk=risk, allow_out_of_domain=allow_out_of_domain, seed=seed)
+    except (SpaceError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    m = _load_model_or_exit(model)
+    out.print(f"searching {space.size:,} possible candidates with NSGA-II ({trials} trials, risk {risk})")
+    with Progress(TextColumn("recommend"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+        task = bar.add_task("rec", total=trials)
+        try:
+            table = recommend(m, space, cfg, on_generation=lambda k: bar.advance(task, k))
+        except ValueError as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+    if table.empty:
+        err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
+        raise typer.Exit(1)
+    table["top_treatments"] = top_treatments(m, table).to_numpy()
+    table.to_csv(output, index=False, float_format="%.6g")
+    plot = plot_pareto(table, objs, output.with_suffix(".png"))
+    dims = [c for c, _ in space.dims]
+    t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction [interval])", title_justify="left")
+    for c in dims + [SHORT[o] for o, _ in objs] + ["in domain"]:
+        t.add_column(c)
+    for _, row in table.head(n).iterrows():
+        cells = ["—" if pd_isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
+        cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]
+        t.add_row(*cells, "yes" if row["in_domain"] else "no")
+    out.print(t)
+    out.print(f"wrote {output} and {plot}")
+    if not no_mlflow:
+        from cathodeml.training.config import TrainConfig
+        from cathodeml.training.tracking import RunLogger
+
+        logger = RunLogger(TrainConfig(tracking_uri=tracking_uri))
+        with logger.run(run_name="recommend"):
+            logger.log_params({"objectives": objectives, "risk": risk, "trials": trials, "n": n, "seed": seed,
+                               "allow_out_of_domain": allow_out_of_domain, "model": model or "latest"})
+            logger.log_artifact(space_path)
+            logger.log_artifact(output)
+            logger.log_artifact(plot)
+        out.print(f"MLflow: run {logger.run_id} at {logger.uri}")
+
+
+def pd_isna(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
+@app.command("screen")
+@friendly_errors
+def screen_cmd(
+    space_path: Annotated[Path, typer.Option("--space", help="search space YAML")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the top candidates")],
+    objective: Annotated[str, typer.Option(help="TARGET:max|min to rank by")] = "retention_pct:max",
+    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    top: Annotated[int, typer.Option("--top", help="how many candidates to keep")] = 100,
+    risk: Annotated[str, typer.Option(help="pessimistic | mean | optimistic")] = "pessimistic",
+    allow_out_of_domain: Annotated[bool, typer.Option("--allow-out-of-domain")] = False,
+    chunksize: Annotated[int, typer.Option(help="candidates scored per chunk (bounds memory)")] = 200_000,
+    dask_scheduler: Annotated[str | None, typer.Option("--dask-scheduler", help="address of a Dask scheduler (tcp://host:8786) to run the chunks on")] = None,
+) -> None:
+    """Score every candidate of the grid in chunks and keep the top K (optionally on a Dask cluster)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cathodeml.serve.recommend import screen
+    from cathodeml.serve.space import SpaceError, parse_objectives
+
+    space = _space_or_exit(space_path)
+    try:
+        (obj,) = parse_objectives(objective)
+    except (SpaceError, ValueError) as exc:
+        err.print(f"[bold red]error:[/] {exc} (screen ranks by one objective)")
+        raise typer.Exit(2) from None
+    m = _load_model_or_exit(model)
+    client = None
+    if dask_scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            err.print("[bold red]error:[/] --dask-scheduler needs the 'dask' extra: pip install 'cathodeml[dask]'")
+            raise typer.Exit(1) from None
+        client = Client(dask_scheduler)
+    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+        task = bar.add_task("screen", total=space.size)
+        table = screen(m, space, obj, top=top, risk=risk, allow_out_of_domain=allow_out_of_domain, chunksize=chunksize,
+                       client=client, on_chunk=lambda k: bar.advance(task, k))
+    if client is not None:
+        client.close()
+    if table.empty:
+        err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
+        raise typer.Exit(1)
+    table.to_csv(output, index=False, float_format="%.6g")
+    out.print(f"screened {space.size:,} candidates; wrote the top {len(table)} by {objective} ({risk}) to {output}")
+
+
 @app.command("tune")
 @friendly_errors
 def tune_cmd(

@@ -19,7 +19,7 @@ import pandas as pd
 from cathodeml.data.columns import TARGETS
 from cathodeml.data.io import RecipeValidationError
 from cathodeml.data.rules import check_frame
-from cathodeml.features.recipe import RecipeFeaturizer
+from cathodeml.features.recipe import RecipeFeaturizer, as_recipe_frame
 from cathodeml.models.conformal import predict_interval
 from cathodeml.models.domain import ApplicabilityDomain
 
@@ -85,7 +85,7 @@ class CathodeModel:
     def predict(self, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
         """Validate, featurize and predict; returns only the prediction columns (row-aligned):
         ``T_pred``, ``T_lower``, ``T_upper`` per target, then ``in_domain`` and ``domain_notes``."""
-        typed = self.validate(frame) if validate else frame.reset_index(drop=True)
+        typed = self.validate(frame) if validate else as_recipe_frame(frame.reset_index(drop=True))
         X = self.featurize(typed)
         out = self.predict_features(X)
         if self.domain is not None:

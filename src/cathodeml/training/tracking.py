@@ -138,6 +138,9 @@ class RunLogger:
                             flat[f"{target}.{split}.{model}.{k}"] = float(v)
         mlflow.log_metrics(flat)
 
+    def log_params(self, params: dict[str, Any]) -> None:
+        mlflow.log_params({k: json.dumps(v) if isinstance(v, (list, dict, tuple)) else v for k, v in params.items()})
+
     def log_dict(self, obj: dict, name: str) -> None:
         mlflow.log_dict(obj, name)
 
