@@ -403,7 +403,7 @@ def recommend_cmd(
     table.to_csv(output, index=False, float_format="%.6g")
     plot = plot_pareto(table, objs, output.with_suffix(".png"))
     dims = [c for c, _ in space.dims]
-    t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction [interval])", title_justify="left")
+    t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction \\[interval])", title_justify="left")
     for c in dims + [SHORT[o] for o, _ in objs] + ["in domain"]:
         t.add_column(c)
     for _, row in table.head(n).iterrows():

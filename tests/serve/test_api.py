@@ -145,3 +145,15 @@ def test_explain_endpoint_is_additive(client):
     for t, e in body.items():
         assert e["base_value"] + sum(e["groups"].values()) == pytest.approx(e["prediction"], rel=1e-4, abs=1e-4)
     assert client.post("/explain", json=[GOOD | {"coating": "Unobtainium"}]).status_code == 422
+
+
+def test_recommend_endpoint(client):
+    from tests.serve.test_recommend import SPACE
+
+    res = client.post("/recommend", json={"space": SPACE | {"constraints": ["coating_wt_pct <= 1.5"]},
+                                          "objectives": "retention_pct:max", "n": 3, "trials": 20})
+    assert res.status_code == 200, res.text
+    rows = res.json()
+    assert 0 < len(rows) <= 3 and all((r["coating_wt_pct"] or 0) <= 1.5 for r in rows)
+    bad = client.post("/recommend", json={"space": {"ranges": {"coating_wt_pct": {"min": 3, "max": 1, "step": 1}}}})
+    assert bad.status_code == 422 and "need min ≤ max" in bad.json()["detail"][0]["msg"]

@@ -24,6 +24,9 @@ from cathodeml.models.conformal import predict_interval
 from cathodeml.models.domain import ApplicabilityDomain
 
 MODEL_FILE = "cathodeml_model.joblib"
+#: Physical limits applied to predictions and interval bounds (retention is a share of the first
+#: cycle's capacity; a capacity is positive).
+PHYSICAL_BOUNDS = {"retention_pct": (0.0, 100.0), "capacity_mah_g": (0.0, np.inf)}
 META_FILE = "model.json"
 
 
@@ -79,6 +82,9 @@ class CathodeModel:
             point, lo, hi = predict_interval(tm.regressor, X)
             if tm.log10:
                 point, lo, hi = 10**point, 10**lo, 10**hi
+            if t in PHYSICAL_BOUNDS:  # e.g. retention cannot exceed 100 %: clip point and interval
+                low, high = PHYSICAL_BOUNDS[t]
+                point, lo, hi = (np.clip(a, low, high) for a in (point, lo, hi))
             out[f"{t}_pred"], out[f"{t}_lower"], out[f"{t}_upper"] = point, lo, hi
         return pd.DataFrame(out)
 

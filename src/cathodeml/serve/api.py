@@ -16,7 +16,7 @@ from typing import Any, Literal
 import pandas as pd
 from fastapi import Body, FastAPI, HTTPException
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, create_model
 
 from cathodeml import __version__
 from cathodeml.data.columns import COLUMNS, TARGETS
@@ -44,6 +44,18 @@ RecipeIn = create_model(  # type: ignore[call-overload]
     __config__=ConfigDict(extra="allow"),
     **{c.name: (_field_type(c.kind, c.choices), None) for c in COLUMNS if c.section != "target"},
 )
+
+
+class RecommendRequest(BaseModel):
+    """Body of ``POST /recommend``: the space (as in the YAML file) and the search settings."""
+
+    space: dict[str, Any]
+    objectives: str = "retention_pct:max,capacity_mah_g:max"
+    n: int = Field(20, ge=1, le=1000)
+    trials: int = Field(400, ge=1, le=20_000)
+    risk: Literal["pessimistic", "mean", "optimistic"] = "pessimistic"
+    allow_out_of_domain: bool = False
+    seed: int = 42
 
 
 def _validation_error(problems) -> HTTPException:
@@ -187,6 +199,25 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
         if len(recipes) > max_batch:
             raise HTTPException(status_code=413, detail=f"batch of {len(recipes)} recipes exceeds the limit of {max_batch}")
         return await run_in_threadpool(_explain, [r.model_dump() for r in recipes]) if recipes else []
+
+    def _recommend(req: RecommendRequest) -> list[dict[str, Any]]:
+        from cathodeml.serve.recommend import RecommendConfig, recommend
+        from cathodeml.serve.space import SearchSpace, SpaceError, parse_objectives
+
+        try:
+            space = SearchSpace.from_dict(req.space)
+            objs = parse_objectives(req.objectives)
+            cfg = RecommendConfig(tuple(objs), n=req.n, trials=req.trials, risk=req.risk,
+                                  allow_out_of_domain=req.allow_out_of_domain, seed=req.seed)
+            table = recommend(model, space, cfg)
+        except (SpaceError, ValueError) as exc:
+            raise HTTPException(status_code=422, detail=[{"loc": ["body", "space"], "msg": str(exc), "type": "value_error"}]) from None
+        return table.astype(object).where(table.notna(), None).to_dict(orient="records")
+
+    @app.post("/recommend")
+    async def recommend_endpoint(req: RecommendRequest) -> list[dict[str, Any]]:
+        """NSGA-II recommendation over a search space given as JSON (same sections as the YAML file)."""
+        return await run_in_threadpool(_recommend, req)
 
     app.state.model = model
     app.state.targets = [t for t in TARGETS if t in model.targets]
