@@ -119,11 +119,22 @@ class ApplicabilityDomain:
         n = len(frame)
         checks: list[tuple[np.ndarray, list[str]]] = []
 
-        def per_value(column: str, message_for) -> None:
-            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        def per_value(column: str, message_for, rows: np.ndarray | None = None) -> None:
+            """Message per distinct value of the column (restricted to ``rows`` if given)."""
+            col = frame[column] if rows is None else frame[column].iloc[rows]
+            if not col.notna().any():
+                return
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
             table = [message_for(v) for v in uniques]
+            if not any(table):
+                return
             idx = np.array([i if m else -1 for i, m in enumerate(table)] + [-1], dtype=np.int64)
-            checks.append((idx[codes], table))  # code −1 picks the trailing −1
+            if rows is None:
+                checks.append((idx[codes], table))  # code −1 picks the trailing −1
+            else:
+                full = np.full(n, -1, dtype=np.int64)
+                full[rows] = idx[codes]
+                checks.append((full, table))
 
         for label, (column, extract) in _SETS.items():
             seen = self.seen_.get(label, set())
@@ -147,13 +158,20 @@ class ApplicabilityDomain:
                     return f"{c} {v:g}{unit} below training min {lo:g}{unit}"
                 return ""
 
-            per_value(c, msg)
+            values = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+            with np.errstate(invalid="ignore"):
+                outside = np.flatnonzero((values > hi) | (values < lo))
+            if len(outside):  # only the offending rows get a message lookup
+                per_value(c, msg, outside)
         dist = self.nearest_distance(X)
         far = dist > self.threshold_
         # Distances are reported to one decimal, so their messages are few and shared too.
-        rounded = np.where(far, np.round(dist, 1), np.nan)
-        codes_far, uniq_far = pd.factorize(rounded, use_na_sentinel=True)
-        checks.append((codes_far, [f"far from every training recipe (distance {d:.1f} > {self.threshold_:.1f})" for d in uniq_far]))
+        if far.any():
+            rounded = np.where(far, np.round(dist, 1), np.nan)
+            codes_far, uniq_far = pd.factorize(rounded, use_na_sentinel=True)
+            checks.append((codes_far, [f"far from every training recipe (distance {d:.1f} > {self.threshold_:.1f})" for d in uniq_far]))
+        if not checks:
+            return pd.DataFrame({"in_domain": np.ones(n, dtype=bool), "domain_notes": np.full(n, "", dtype=object)})
         codes = pd.DataFrame(np.stack([c for c, _ in checks], axis=1))
         group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
         combos = codes.drop_duplicates().to_numpy()
