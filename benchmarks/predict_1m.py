@@ -52,9 +52,7 @@ def main() -> None:
     total = time.perf_counter() - t0
     t = time.perf_counter()
     for tm in model.targets.values():
-        reg = tm.regressor
-        est = getattr(reg, "estimator", None) or reg._mapie_regressor.estimator_.single_estimator_
-        est.predict(X)
+        tm.point_estimator.predict(X)
     bare = time.perf_counter() - t
     for k, v in steps.items():
         print(f"  {k:32s} {v:6.2f} s")

@@ -165,14 +165,18 @@ def featurize(
     out.print(f"wrote {output}: {len(X)} rows × {X.shape[1] - 1} features (feature set {f.feature_set_version_})")
 
 
+def _progress(label: str):
+    """The progress bar every long command shows: label, bar, done/total, elapsed time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out)
+
+
 class _RichProgress:
     """Adapter from training's progress hooks to a rich progress bar."""
 
     def __init__(self, console: Console):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=console, transient=False)
+        self.bar = _progress("{task.description}")
         self.task = None
 
     def start(self, total: int, description: str) -> None:
@@ -374,8 +378,6 @@ def recommend_cmd(
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from cathodeml.serve.pareto_plot import plot_pareto
     from cathodeml.serve.recommend import RecommendConfig, recommend, top_treatments
     from cathodeml.serve.space import SpaceError, parse_objectives
@@ -389,7 +391,7 @@ def recommend_cmd(
         raise typer.Exit(2) from None
     m = _load_model_or_exit(model)
     out.print(f"searching {space.size:,} possible candidates with NSGA-II ({trials} trials, risk {risk})")
-    with Progress(TextColumn("recommend"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+    with _progress("recommend") as bar:
         task = bar.add_task("rec", total=trials)
         try:
             table = recommend(m, space, cfg, on_generation=lambda k: bar.advance(task, k))
@@ -444,8 +446,6 @@ def screen_cmd(
     dask_scheduler: Annotated[str | None, typer.Option("--dask-scheduler", help="address of a Dask scheduler (tcp://host:8786) to run the chunks on")] = None,
 ) -> None:
     """Score every candidate of the grid in chunks and keep the top K (optionally on a Dask cluster)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from cathodeml.serve.recommend import screen
     from cathodeml.serve.space import SpaceError, parse_objectives
 
@@ -464,7 +464,7 @@ def screen_cmd(
             err.print("[bold red]error:[/] --dask-scheduler needs the 'dask' extra: pip install 'cathodeml[dask]'")
             raise typer.Exit(1) from None
         client = Client(dask_scheduler)
-    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+    with _progress("screening") as bar:
         task = bar.add_task("screen", total=space.size)
         table = screen(m, space, obj, top=top, risk=risk, allow_out_of_domain=allow_out_of_domain, chunksize=chunksize,
                        client=client, on_chunk=lambda k: bar.advance(task, k))
@@ -536,8 +536,6 @@ def predict_cmd(
     chunksize: Annotated[int, typer.Option(help="rows per chunk (memory stays bounded)")] = 100_000,
 ) -> None:
     """Predict capacity, retention and Rct with intervals and domain notes for every recipe of a file."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from cathodeml.serve.batch import count_rows, predict_file
 
     if not path.exists():
@@ -545,7 +543,7 @@ def predict_cmd(
         raise typer.Exit(1)
     m = _load_model_or_exit(model)
     total = count_rows(path) if path.suffix.lower() == ".csv" else None
-    with Progress(TextColumn("predicting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+    with _progress("predicting") as bar:
         task = bar.add_task("predict", total=total)
         try:
             n = predict_file(m, path, output, chunksize=chunksize, on_chunk=lambda k: bar.advance(task, k))

@@ -41,6 +41,12 @@ class TargetModel:
     n_sources: int
     params: dict[str, Any]
 
+    @property
+    def point_estimator(self) -> Any:
+        """The full-data XGBoost model behind the point prediction (what SHAP explains)."""
+        est = getattr(self.regressor, "estimator", None)  # PointOnly
+        return est if est is not None else self.regressor._mapie_regressor.estimator_.single_estimator_
+
 
 @dataclass
 class CathodeModel:
@@ -122,10 +128,7 @@ def set_prediction_threads(model: CathodeModel, n_jobs: int = -1) -> None:
     """Predict with every core: training is single-threaded (for determinism), prediction need not be;
     XGBoost's predictions do not depend on the thread count."""
     for tm in model.targets.values():
-        reg = tm.regressor
-        est = getattr(reg, "estimator", None)
-        if est is None:
-            est = reg._mapie_regressor.estimator_.single_estimator_
+        est = tm.point_estimator
         if hasattr(est, "set_params") and "n_jobs" in est.get_params():
             est.set_params(n_jobs=n_jobs)
     model._threads_set = True

@@ -101,12 +101,6 @@ def _recipe_ids(frame: pd.DataFrame) -> list[str]:
     return [str(i + 1) for i in range(len(frame))]
 
 
-def _point_estimator(model: CathodeModel, target: str):
-    reg = model.targets[target].regressor
-    est = getattr(reg, "estimator", None)
-    return est if est is not None else reg._mapie_regressor.estimator_.single_estimator_
-
-
 CHANGES = (
     "remove coating",
     "remove regeneration",
@@ -153,7 +147,7 @@ class Explainer:
         for t in TARGETS:
             if t not in self.model.targets:
                 continue
-            est = _point_estimator(self.model, t)
+            est = self.model.targets[t].point_estimator
             sv = shap.TreeExplainer(est)(X)
             base = float(np.atleast_1d(sv.base_values)[0])
             exp.targets[t] = TargetExplanation(t, np.asarray(sv.values, dtype=np.float64), base,
