@@ -175,7 +175,7 @@ def _progress(label: str):
 class _RichProgress:
     """Adapter from training's progress hooks to a rich progress bar."""
 
-    def __init__(self, console: Console):
+    def __init__(self):
         self.bar = _progress("{task.description}")
         self.task = None
 
@@ -256,7 +256,7 @@ def train_cmd(
     out.print(f"training on {label}: {len(frame)} rows, {frame['source'].nunique()} sources (sha256 {sha[:12]}…)")
 
     def run(trial_callback=None):
-        res = train(cfg, frame, data_sha256=sha, progress=_RichProgress(out), trial_callback=trial_callback)
+        res = train(cfg, frame, data_sha256=sha, progress=_RichProgress(), trial_callback=trial_callback)
         target_dir = out_dir or Path(tempfile.mkdtemp(prefix="cathodeml-"))
         paths = write_outputs(res, target_dir)
         return res, paths
@@ -409,7 +409,7 @@ def recommend_cmd(
     for c in dims + [SHORT[o] for o, _ in objs] + ["in domain"]:
         t.add_column(c)
     for _, row in table.head(n).iterrows():
-        cells = ["—" if pd_isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
+        cells = ["—" if _isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
         cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]
         t.add_row(*cells, "yes" if row["in_domain"] else "no")
     out.print(t)
@@ -428,7 +428,7 @@ def recommend_cmd(
         out.print(f"MLflow: run {logger.run_id} at {logger.uri}")
 
 
-def pd_isna(v) -> bool:
+def _isna(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
 
 
