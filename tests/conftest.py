@@ -73,6 +73,13 @@ def synthetic_recipes(n_sources: int = 6, per_source: int = 10, seed: int = 0):
     return pd.DataFrame(rows)
 
 
+def synthetic_frame(**kwargs):
+    """:func:`synthetic_recipes` typed by the reader's rules (as read from its CSV)."""
+    from cathodeml.data.rules import check_frame
+
+    return check_frame(synthetic_recipes(**kwargs).astype(str).replace({"nan": "", "None": ""})).frame
+
+
 @pytest.fixture
 def synthetic_csv(tmp_path):
     path = tmp_path / "synthetic.csv"
@@ -83,13 +90,11 @@ def synthetic_csv(tmp_path):
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory):
     """A model trained on the synthetic table (fast parameters), written like `train --out`."""
-    from cathodeml.data.rules import check_frame
     from cathodeml.training.config import TrainConfig
     from cathodeml.training.train import train, write_outputs
 
     out = tmp_path_factory.mktemp("tiny-model")
-    raw = synthetic_recipes().astype(str).replace({"nan": "", "None": ""})
-    frame = check_frame(raw, dataset=True).frame
+    frame = synthetic_frame()
     res = train(TrainConfig(xgb_params=(("n_estimators", 40),)), frame)
     write_outputs(res, out)
     return out

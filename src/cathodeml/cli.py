@@ -378,6 +378,8 @@ def recommend_cmd(
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
+    import pandas as pd
+
     from cathodeml.serve.pareto_plot import plot_pareto
     from cathodeml.serve.recommend import RecommendConfig, recommend, top_treatments
     from cathodeml.serve.space import SpaceError, parse_objectives
@@ -409,7 +411,7 @@ def recommend_cmd(
     for c in dims + [SHORT[o] for o, _ in objs] + ["in domain"]:
         t.add_column(c)
     for _, row in table.head(n).iterrows():
-        cells = ["—" if _isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
+        cells = ["—" if pd.isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
         cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]
         t.add_row(*cells, "yes" if row["in_domain"] else "no")
     out.print(t)
@@ -426,10 +428,6 @@ def recommend_cmd(
             logger.log_artifact(output)
             logger.log_artifact(plot)
         out.print(f"MLflow: run {logger.run_id} at {logger.uri}")
-
-
-def _isna(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v)
 
 
 @app.command("screen")

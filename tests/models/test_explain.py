@@ -10,7 +10,7 @@ from cathodeml.data.recipe import Recipe, recipes_to_frame
 from cathodeml.features.base import GROUPS
 from cathodeml.models import CathodeModel
 from cathodeml.models.explain import CHANGES, Explainer, counterfactual_frame
-from tests.conftest import synthetic_recipes
+from tests.conftest import synthetic_frame, synthetic_recipes
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +20,7 @@ def model(tiny_model_dir):
 
 @pytest.fixture(scope="module")
 def recipes():
-    raw = synthetic_recipes(n_sources=2, per_source=8, seed=5).astype(str).replace({"nan": "", "None": ""})
-    from cathodeml.data.rules import check_frame
-
-    return check_frame(raw).frame
+    return synthetic_frame(n_sources=2, per_source=8, seed=5)
 
 
 def test_group_sums_plus_base_equal_prediction(model, recipes):

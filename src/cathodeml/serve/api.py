@@ -70,6 +70,24 @@ def _validation_error(problems) -> HTTPException:
     return HTTPException(status_code=422, detail=detail)
 
 
+def _checked(recipes: list[dict[str, Any]]) -> pd.DataFrame:
+    """The typed recipe frame of a request body, or a 422 naming every broken rule."""
+    result = check_frame(pd.DataFrame.from_records(recipes), first_row=1)
+    if result.problems:
+        raise _validation_error(result.problems)
+    return result.frame
+
+
+def _check_size(n: int, max_batch: int) -> None:
+    if n > max_batch:
+        raise HTTPException(status_code=413, detail=f"batch of {n} recipes exceeds the limit of {max_batch}")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: NaN becomes null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
 class MicroBatcher:
     """Coalesce concurrent requests into one model call.
 
@@ -159,32 +177,20 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
         return info
 
     def _predict(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        frame = pd.DataFrame.from_records(recipes)
-        result = check_frame(frame, first_row=1)
-        if result.problems:
-            raise _validation_error(result.problems)
-        preds = model.predict(result.frame, validate=False)
-        return preds.astype(object).where(preds.notna(), None).to_dict(orient="records")
+        return _records(model.predict(_checked(recipes), validate=False))
 
     batcher = MicroBatcher(_predict, max_rows=max(max_batch, 1))
     app.router.on_shutdown.append(batcher.close)
 
     @app.post("/predict")
     async def predict(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
-        if len(recipes) > max_batch:
-            raise HTTPException(status_code=413, detail=f"batch of {len(recipes)} recipes exceeds the limit of {max_batch}")
-        if not recipes:
-            return []
-        rows = [r.model_dump(exclude_none=False) for r in recipes]
-        return await batcher.submit(rows)
+        _check_size(len(recipes), max_batch)
+        return await batcher.submit([r.model_dump() for r in recipes]) if recipes else []
 
     def _explain(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         from cathodeml.models.explain import Explainer
 
-        result = check_frame(pd.DataFrame.from_records(recipes), first_row=1)
-        if result.problems:
-            raise _validation_error(result.problems)
-        exp = Explainer(model).explain(result.frame, validate=False)
+        exp = Explainer(model).explain(_checked(recipes), validate=False)
         out: list[dict[str, Any]] = [{} for _ in recipes]
         for t, te in exp.targets.items():
             groups = te.group_values(exp.feature_groups, exp.feature_names)
@@ -196,8 +202,7 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
     @app.post("/explain")
     async def explain(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
         """Treatment-level SHAP attribution per recipe and target (signed group sums; Rct in log10 Ω)."""
-        if len(recipes) > max_batch:
-            raise HTTPException(status_code=413, detail=f"batch of {len(recipes)} recipes exceeds the limit of {max_batch}")
+        _check_size(len(recipes), max_batch)
         return await run_in_threadpool(_explain, [r.model_dump() for r in recipes]) if recipes else []
 
     def _recommend(req: RecommendRequest) -> list[dict[str, Any]]:
@@ -212,7 +217,7 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
             table = recommend(model, space, cfg)
         except (SpaceError, ValueError) as exc:
             raise HTTPException(status_code=422, detail=[{"loc": ["body", "space"], "msg": str(exc), "type": "value_error"}]) from None
-        return table.astype(object).where(table.notna(), None).to_dict(orient="records")
+        return _records(table)
 
     @app.post("/recommend")
     async def recommend_endpoint(req: RecommendRequest) -> list[dict[str, Any]]:
