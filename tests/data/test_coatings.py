@@ -22,6 +22,8 @@ from cathodeml.data.coatings import CoatingError, coating_class, parse_coating
         ("spandex", "polymer"),
         ("HPU", "polymer"),
         ("graphene", "carbon"),
+        ("graphene oxide", "carbon"),
+        ("GO+SnO2", "mixed"),
         ("Al2O3+LiF", "mixed"),
         ("Al2O3+ZrO2", "oxide"),
     ],

@@ -64,6 +64,7 @@ VOCABULARY: tuple[NamedCoating, ...] = (
     NamedCoating("carbon", "carbon", "C", ("amorphous carbon",)),
     NamedCoating("graphene", "carbon", "C", ()),
     NamedCoating("rGO", "carbon", "C", ("reduced graphene oxide",)),
+    NamedCoating("GO", "carbon", "C", ("graphene oxide",)),
     NamedCoating("CNT", "carbon", "C", ("carbon nanotubes",)),
 )
 
