@@ -151,6 +151,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 SPECS: dict[str, ColumnSpec] = {c.name: c for c in COLUMNS}
 CANONICAL: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 TARGETS: tuple[str, ...] = ("capacity_mah_g", "retention_pct", "rct_ohm")
+
+#: The protocol columns that describe how each target was measured. The others belong to another
+#: target's measurement (the C-rate of the capacity test says nothing about Rct): treatment pairs
+#: are matched on these, and a target's applicability domain ignores the others.
+TARGET_PROTOCOL: dict[str, tuple[str, ...]] = {
+    "capacity_mah_g": ("v_min", "v_max", "test_temp_c", "capacity_c_rate", "electrolyte", "cell_type"),
+    "retention_pct": ("v_min", "v_max", "test_temp_c", "cycle_c_rate", "cycles", "electrolyte", "cell_type"),
+    "rct_ohm": ("v_min", "v_max", "test_temp_c", "rct_after_cycles", "electrolyte", "cell_type"),
+}
 FRACTIONS: tuple[str, ...] = ("ni_frac", "co_frac", "mn_frac", "al_frac")
 PREDICTION_SUFFIXES: tuple[str, ...] = ("_pred", "_lower", "_upper")
 PREDICTION_COLUMNS: tuple[str, ...] = tuple(

@@ -11,11 +11,21 @@ with the confidence of its nearest leaves. So every prediction carries ``in_doma
 * a recipe far from every training recipe: Euclidean distance to the nearest training recipe in
   the standardised feature space (training medians imputed for unknowns) above the 95th
   percentile of the training recipes' own leave-one-out nearest-neighbour distances.
+
+Each target's model is trained only on the rows that report that target (capacity on ~half of
+the recipes, Rct on one paper), so the same checks also run per target against that target's
+own training rows, ignoring the protocol columns of the other targets' measurements. A reason that only a target's narrower data raises is written with the
+target's name (``capacity_mah_g model: regen_method hydrothermal never seen in training``) and
+makes the recipe out of domain, for targets validated on at least ``min_sources`` papers. A
+target trained on fewer papers (no cross-paper validation is possible) never decides
+``in_domain``; when the recipe lies outside its few rows, one note says so
+(``rct_ohm model: outside its 8 training recipes (1 source, not validated across papers)``).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,11 +33,17 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
-from cathodeml.data.columns import COLUMNS, SPECS
+from cathodeml.data.columns import COLUMNS, SPECS, TARGET_PROTOCOL
 
 _CATEGORICAL = tuple(c.name for c in COLUMNS if c.kind == "enum")
 _NUMERIC = tuple(c.name for c in COLUMNS if c.kind in ("float", "int") and c.section not in ("target",))
 _CHUNK = 20_000
+_PROTOCOL = {c.name for c in COLUMNS if c.section == "protocol"}
+
+
+def _ignored(target: str) -> set[str]:
+    """Protocol columns of the other targets' measurements: not part of this target's domain."""
+    return _PROTOCOL - set(TARGET_PROTOCOL.get(target, _PROTOCOL))
 
 
 def _coating_elements(value: str) -> set[str]:
@@ -57,10 +73,54 @@ _SETS = {
 
 
 @dataclass
+class _Scope:
+    """What one set of training rows (all of them, or one target's) has seen."""
+
+    seen: dict[str, set[str]]
+    categories: dict[str, set[str]]
+    ranges: dict[str, tuple[float, float]]
+    members: np.ndarray | None = None  # over the unique training rows; None = all
+    threshold: float = float("inf")
+    n_rows: int = 0
+    n_sources: int = 0
+    ignored: frozenset[str] = frozenset()
+
+
+def _scope_of(frame: pd.DataFrame) -> _Scope:
+    seen = {}
+    for label, (column, extract) in _SETS.items():
+        values = frame[column].dropna().unique()
+        seen[label] = set().union(*(extract(v) for v in values)) if len(values) else set()
+    categories = {c: set(frame[c].dropna().astype(str).unique()) for c in _CATEGORICAL}
+    ranges = {}
+    for c in _NUMERIC:
+        col = pd.to_numeric(frame[c], errors="coerce").astype(float)
+        if col.notna().any():
+            ranges[c] = (float(col.min()), float(col.max()))
+    n_sources = int(frame["source"].nunique()) if "source" in frame else 0
+    return _Scope(seen, categories, ranges, n_rows=len(frame), n_sources=n_sources)
+
+
+def _loo_threshold(train: np.ndarray, quantile: float) -> float:
+    """Quantile of each training recipe's distance to its nearest other training recipe."""
+    if len(train) < 2:
+        return float("inf")
+    d = _pairwise(train, train)
+    np.fill_diagonal(d, np.inf)
+    return float(np.quantile(d.min(axis=1), quantile))
+
+
+# One check = (key, per-row message index, message table); key says which column or test it is,
+# so a target's reason is only repeated when the all-rows domain did not already raise it.
+_Check = tuple[str, np.ndarray, list[str]]
+
+
+@dataclass
 class ApplicabilityDomain:
     """Fitted from the training recipes and their feature matrix; see the module docstring."""
 
     quantile: float = 0.95
+    min_sources: int = 2
     seen_: dict[str, set[str]] = field(default_factory=dict)
     categories_: dict[str, set[str]] = field(default_factory=dict)
     ranges_: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -69,16 +129,13 @@ class ApplicabilityDomain:
     train_: np.ndarray | None = None
     columns_: np.ndarray | None = None
     threshold_: float = float("nan")
+    targets_: dict[str, _Scope] = field(default_factory=dict)
 
-    def fit(self, frame: pd.DataFrame, X: np.ndarray) -> ApplicabilityDomain:
-        for label, (column, extract) in _SETS.items():
-            values = frame[column].dropna().unique()
-            self.seen_[label] = set().union(*(extract(v) for v in values)) if len(values) else set()
-        self.categories_ = {c: set(frame[c].dropna().astype(str).unique()) for c in _CATEGORICAL}
-        for c in _NUMERIC:
-            col = pd.to_numeric(frame[c], errors="coerce").astype(float)
-            if col.notna().any():
-                self.ranges_[c] = (float(col.min()), float(col.max()))
+    def fit(self, frame: pd.DataFrame, X: np.ndarray, targets: Mapping[str, np.ndarray] | None = None) -> ApplicabilityDomain:
+        """``targets`` maps a target name to the boolean mask of the rows its model was trained on."""
+        frame = frame.reset_index(drop=True)
+        scope = _scope_of(frame)
+        self.seen_, self.categories_, self.ranges_ = scope.seen, scope.categories, scope.ranges
         X = np.where(np.isfinite(np.asarray(X, dtype=float)), X, np.nan)
         with warnings.catch_warnings():  # all-NaN feature columns are expected (unused treatments)
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -90,24 +147,62 @@ class ApplicabilityDomain:
         self.center_, self.scale_ = self.center_[self.columns_], spread[self.columns_]
         # Unique rows only: a recipe repeated across papers would otherwise have a neighbour at
         # distance 0 and pull the threshold to zero.
-        self.train_ = np.unique(self._scaled(X), axis=0)
-        d = _pairwise(self.train_, self.train_)
-        np.fill_diagonal(d, np.inf)
-        nn = d.min(axis=1) if len(d) > 1 else np.zeros(len(d))
-        self.threshold_ = float(np.quantile(nn, self.quantile)) if len(nn) else float("inf")
+        self.train_, inverse = np.unique(self._scaled(X), axis=0, return_inverse=True)
+        inverse = np.asarray(inverse).reshape(-1)
+        self.threshold_ = _loo_threshold(self.train_, self.quantile)
+        self.targets_ = {}
+        for name, mask in (targets or {}).items():
+            mask = np.asarray(mask, dtype=bool)
+            sub = _scope_of(frame[mask])
+            sub.members = np.zeros(len(self.train_), dtype=bool)
+            sub.members[inverse[mask]] = True
+            sub.threshold = _loo_threshold(self.train_[sub.members], self.quantile)
+            sub.ignored = frozenset(_ignored(name))
+            self.targets_[name] = sub
+        if self.targets_:  # training rows with the same target membership side by side (see _nearest)
+            order = np.lexsort([sub.members for sub in self.targets_.values()])
+            self.train_ = self.train_[order]
+            for sub in self.targets_.values():
+                sub.members = sub.members[order]
         return self
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X)[:, self.columns_]
-        X = np.where(np.isfinite(X), X, self.center_)
-        return ((X - self.center_) / self.scale_).astype(np.float32)
+        center, scale = self.center_.astype(np.float32), self.scale_.astype(np.float32)
+        X = np.asarray(X, dtype=np.float32)[:, self.columns_]
+        X = np.where(np.isfinite(X), X, center)
+        return (X - center) / scale
+
+    def _scopes(self) -> list[tuple[str, _Scope]]:
+        union = _Scope(self.seen_, self.categories_, self.ranges_, None, self.threshold_)
+        return [("", union), *getattr(self, "targets_", {}).items()]  # models saved before 0.2 have no targets_
 
     def nearest_distance(self, X: np.ndarray) -> np.ndarray:
         """Distance of each row to its nearest training recipe (scaled feature space)."""
-        out = np.empty(len(X), dtype=np.float32)
+        return self._nearest(X, [("", _Scope({}, {}, {}))])[""]
+
+    def _nearest(self, X: np.ndarray, scopes: list[tuple[str, _Scope]]) -> dict[str, np.ndarray]:
+        """Nearest-training-recipe distance per scope, from one distance matrix per chunk.
+
+        The training rows are stored sorted by which targets' data they belong to, so the matrix
+        splits into a few column blocks; each block's row minima are computed once (on views, no
+        copies) and shared by every scope that contains the block. Minima are taken over squared
+        distances; only the final minima are square-rooted.
+        """
+        train = self.train_
+        b2 = np.einsum("ij,ij->i", train, train)[None, :]
+        member = np.stack([np.ones(len(train), bool) if s.members is None else s.members for _, s in scopes], axis=1)
+        starts = np.flatnonzero(np.r_[True, (member[1:] != member[:-1]).any(axis=1)])
+        blocks = [(a, b, member[a]) for a, b in zip(starts, np.r_[starts[1:], len(train)])]
+        out = np.full((len(scopes), len(X)), np.inf, dtype=np.float32)
         for start in range(0, len(X), _CHUNK):
-            out[start : start + _CHUNK] = _pairwise(self._scaled(X[start : start + _CHUNK]), self.train_).min(axis=1)
-        return out
+            A = self._scaled(X[start : start + _CHUNK])
+            d2 = np.einsum("ij,ij->i", A, A)[:, None] + b2 - 2.0 * (A @ train.T)
+            view = out[:, start : start + _CHUNK]
+            for a, b, inside in blocks:
+                m = d2[:, a:b].min(axis=1)
+                for k in np.flatnonzero(inside):
+                    np.minimum(view[k], m, out=view[k])
+        return {name: np.sqrt(np.maximum(out[k], 0.0)) for k, (name, _) in enumerate(scopes)}
 
     def assess(self, frame: pd.DataFrame, X: np.ndarray) -> pd.DataFrame:
         """``in_domain`` (bool) and ``domain_notes`` (``; ``-joined reasons) for each row.
@@ -116,68 +211,120 @@ class ApplicabilityDomain:
         notes are then built once per distinct combination of messages, which keeps a
         million-row screening run fast.
         """
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+            frame = frame.reset_index(drop=True)  # (a copy: costly on a million rows, so only if needed)
         n = len(frame)
-        checks: list[tuple[np.ndarray, list[str]]] = []
+        scopes = self._scopes()
+        checks: dict[str, list[_Check]] = {name: [] for name, _ in scopes}
 
-        def per_value(column: str, message_for, rows: np.ndarray | None = None) -> None:
-            """Message per distinct value of the column (restricted to ``rows`` if given)."""
-            col = frame[column] if rows is None else frame[column].iloc[rows]
-            if not col.notna().any():
-                return
-            codes, uniques = pd.factorize(col, use_na_sentinel=True)
-            table = [message_for(v) for v in uniques]
+        def add(name: str, key: str, codes: np.ndarray, table: list[str], rows: np.ndarray | None = None) -> None:
             if not any(table):
                 return
             idx = np.array([i if m else -1 for i, m in enumerate(table)] + [-1], dtype=np.int64)
             if rows is None:
-                checks.append((idx[codes], table))  # code −1 picks the trailing −1
+                checks[name].append((key, idx[codes], table))  # code −1 picks the trailing −1
             else:
                 full = np.full(n, -1, dtype=np.int64)
                 full[rows] = idx[codes]
-                checks.append((full, table))
+                checks[name].append((key, full, table))
 
         for label, (column, extract) in _SETS.items():
-            seen = self.seen_.get(label, set())
-
-            def msg(value, extract=extract, seen=seen, label=label) -> str:
-                unseen = sorted(extract(value) - seen)
-                return f"{label} {', '.join(unseen)} never seen in training" if unseen else ""
-
-            per_value(column, msg)
+            if not frame[column].notna().any():
+                continue
+            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+            found = [extract(v) for v in uniques]
+            for name, scope in scopes:
+                seen = scope.seen.get(label, set())
+                table = [f"{label} {', '.join(sorted(f - seen))} never seen in training" if f - seen else "" for f in found]
+                add(name, label, codes, table)
         for c in _CATEGORICAL:
-            known = self.categories_.get(c, set())
-            per_value(c, lambda v, c=c, known=known: "" if str(v) in known else f"{c} {v} never seen in training")
-        for c, (lo, hi) in self.ranges_.items():
+            if not frame[c].notna().any():
+                continue
+            codes, uniques = pd.factorize(frame[c], use_na_sentinel=True)
+            for name, scope in scopes:
+                if c in scope.ignored:
+                    continue
+                known = scope.categories.get(c, set())
+                add(name, c, codes, ["" if str(v) in known else f"{c} {v} never seen in training" for v in uniques])
+        for c in _NUMERIC:
+            values = None
             unit = SPECS[c].unit
             unit = "" if unit in ("-", "") else f" {unit}"
+            for name, scope in scopes:
+                if c not in scope.ranges or c in scope.ignored:
+                    continue
+                if values is None:
+                    values = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+                lo, hi = scope.ranges[c]
+                with np.errstate(invalid="ignore"):
+                    outside = np.flatnonzero((values > hi) | (values < lo))
+                if not len(outside):  # only the offending rows get a message lookup
+                    continue
+                codes, uniques = pd.factorize(values[outside])
+                table = [f"{c} {v:g}{unit} above training max {hi:g}{unit}" if v > hi
+                         else f"{c} {v:g}{unit} below training min {lo:g}{unit}" for v in uniques]
+                add(name, c, codes, table, outside)
+        for name, dist in self._nearest(X, scopes).items():
+            threshold = dict(scopes)[name].threshold
+            far = dist > threshold
+            if not far.any():
+                continue
+            if name:  # one message per target: per-row distances would multiply the combinations
+                add(name, "distance", far.astype(np.int64) - 1, [f"far from every training recipe (distance > {threshold:.1f})"])
+            else:  # distances are reported to one decimal, so their messages are few and shared
+                codes, uniques = pd.factorize(np.where(far, np.round(dist, 1), np.nan), use_na_sentinel=True)
+                add(name, "distance", codes, [f"far from every training recipe (distance {d:.1f} > {threshold:.1f})" for d in uniques])
+        return self._combine(n, scopes, checks)
 
-            def msg(v, c=c, lo=lo, hi=hi, unit=unit) -> str:
-                if v > hi:
-                    return f"{c} {v:g}{unit} above training max {hi:g}{unit}"
-                if v < lo:
-                    return f"{c} {v:g}{unit} below training min {lo:g}{unit}"
-                return ""
+    def _combine(self, n: int, scopes: list[tuple[str, _Scope]], checks: dict[str, list[_Check]]) -> pd.DataFrame:
+        """Join the reasons of all scopes into ``in_domain`` and ``domain_notes``.
 
-            values = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
-            with np.errstate(invalid="ignore"):
-                outside = np.flatnonzero((values > hi) | (values < lo))
-            if len(outside):  # only the offending rows get a message lookup
-                per_value(c, msg, outside)
-        dist = self.nearest_distance(X)
-        far = dist > self.threshold_
-        # Distances are reported to one decimal, so their messages are few and shared too.
-        if far.any():
-            rounded = np.where(far, np.round(dist, 1), np.nan)
-            codes_far, uniq_far = pd.factorize(rounded, use_na_sentinel=True)
-            checks.append((codes_far, [f"far from every training recipe (distance {d:.1f} > {self.threshold_:.1f})" for d in uniq_far]))
-        if not checks:
-            return pd.DataFrame({"in_domain": np.ones(n, dtype=bool), "domain_notes": np.full(n, "", dtype=object)})
-        codes = pd.DataFrame(np.stack([c for c, _ in checks], axis=1))
-        group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
-        combos = codes.drop_duplicates().to_numpy()
-        texts = np.array(["; ".join(checks[j][1][k] for j, k in enumerate(row) if k >= 0) for row in combos], dtype=object)
-        notes = texts[group]
-        return pd.DataFrame({"in_domain": notes == "", "domain_notes": notes})
+        The all-rows reasons are joined once per distinct combination (as before targets had
+        their own scope); a target's extra reasons depend only on its own combination and on
+        *which checks* the all-rows domain raised, so they are joined once per such pair and
+        appended to the rows that have any.
+        """
+        group, reasons = _group(n, checks[""])
+        ok = np.array([not r for r in reasons], dtype=bool)[group]
+        notes = np.array(["; ".join(text for _, text in r) for r in reasons], dtype=object)[group]
+        keysets, keyset_of = pd.factorize(pd.Series([frozenset(k for k, _ in r) for r in reasons], dtype=object))
+        row_keyset = keysets[group]
+        keysets_list = list(keyset_of)
+        for name, scope in scopes[1:]:
+            if not checks[name]:
+                continue  # this target raised nothing anywhere
+            if scope.n_sources < self.min_sources:  # too few papers to validate: a note, never the flag
+                src = "source" if scope.n_sources == 1 else "sources"
+                rows = np.flatnonzero(np.any(np.stack([c for _, c, _ in checks[name]]) >= 0, axis=0))
+                suffix = np.full(len(rows), f"{name} model: outside its {scope.n_rows} training recipes "
+                                            f"({scope.n_sources} {src}, not validated across papers)", dtype=object)
+            else:
+                g, own = _group(n, checks[name])
+                pair, pairs = pd.factorize(g * len(keysets_list) + row_keyset)
+                texts, bad = [], []
+                for p in pairs.tolist():
+                    extra = [text for k, text in own[p // len(keysets_list)] if k not in keysets_list[p % len(keysets_list)]]
+                    texts.append("; ".join(f"{name} model: {text}" for text in extra))
+                    bad.append(bool(extra))
+                ok &= ~np.array(bad, dtype=bool)[pair]
+                full = np.array(texts, dtype=object)[pair]
+                rows = np.flatnonzero(full != "")
+                suffix = full[rows]
+            if len(rows):
+                head = notes[rows]
+                notes[rows] = np.where(head == "", suffix, head + "; " + suffix)
+        return pd.DataFrame({"in_domain": ok, "domain_notes": notes})
+
+
+def _group(n: int, checks: list[_Check]) -> tuple[np.ndarray, list[list[tuple[str, str]]]]:
+    """Per row, the id of its combination of messages; per id, the (key, message) pairs."""
+    if not checks:
+        return np.zeros(n, dtype=np.int64), [[]]
+    codes = pd.DataFrame(np.stack([c for _, c, _ in checks], axis=1))
+    group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
+    combos = codes.drop_duplicates().to_numpy()
+    table = [[(checks[j][0], checks[j][2][k]) for j, k in enumerate(row) if k >= 0] for row in combos]
+    return group, table
 
 
 def _pairwise(A: np.ndarray, B: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold
 
+from cathodeml.data.columns import TARGET_PROTOCOL
 from cathodeml.models.conformal import fit_conformal, group_cv, predict_interval
 from cathodeml.models.estimators import MODEL_NAMES, make_model
 from cathodeml.training.metrics import regression_metrics
@@ -93,11 +94,7 @@ def n_outer_folds(groups: np.ndarray, n: int, seed: int, n_splits: int) -> int:
 
 # ---- treatment effect relative to the paper's own control ------------------------------------
 
-PROTOCOL_KEYS: dict[str, tuple[str, ...]] = {
-    "capacity_mah_g": ("v_min", "v_max", "test_temp_c", "capacity_c_rate", "electrolyte", "cell_type"),
-    "retention_pct": ("v_min", "v_max", "test_temp_c", "cycle_c_rate", "cycles", "electrolyte", "cell_type"),
-    "rct_ohm": ("v_min", "v_max", "test_temp_c", "rct_after_cycles", "electrolyte", "cell_type"),
-}
+PROTOCOL_KEYS = TARGET_PROTOCOL
 
 
 def is_treated(frame: pd.DataFrame) -> np.ndarray:

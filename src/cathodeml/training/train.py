@@ -148,7 +148,7 @@ def train(
         "seed": cfg.seed,
         "metrics": metrics,
     }
-    domain = ApplicabilityDomain().fit(frame, X_all)
+    domain = ApplicabilityDomain().fit(frame, X_all, {t: frame[t].notna().to_numpy() for t in targets})
     model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain)
     return TrainResult(model, metrics, effects, oofs, data_sha256, best)
 
