@@ -105,6 +105,7 @@ def data_info(
         ("rows per coating class", cov.per_coating_class),
         ("rows per Ni band (TM-site fraction)", cov.per_ni_band),
         ("rows per regeneration route", cov.per_regen_method),
+        ("rows per electrolyte", cov.per_electrolyte),
     ):
         t = Table(title=title, title_justify="left")
         t.add_column("value")

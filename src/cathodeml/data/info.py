@@ -2,7 +2,8 @@
 
 A model is only as broad as its data: before trusting a prediction for an NCM90 with a halide
 coating, a user should see how many such rows exist. The report counts rows per target, per
-coating class, per Ni band and per regeneration route, and the coverage of every column.
+coating class, per Ni band, per regeneration route and per electrolyte (liquid and solid-state
+cells age differently), and the coverage of every column.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Coverage:
     per_coating_class: dict[str, int]
     per_ni_band: dict[str, int]
     per_regen_method: dict[str, int]
+    per_electrolyte: dict[str, int]
     column_coverage: dict[str, float]
 
 
@@ -50,5 +52,6 @@ def coverage(frame: pd.DataFrame) -> Coverage:
         per_coating_class=classes.value_counts().sort_index().to_dict(),
         per_ni_band={str(k): int(v) for k, v in bands.value_counts(sort=False).items()} | {"unknown": int(bands.isna().sum())},
         per_regen_method=regen.value_counts().sort_index().to_dict(),
+        per_electrolyte=frame["electrolyte"].fillna("unknown").value_counts().sort_index().to_dict(),
         column_coverage={c: float(np.mean(frame[c].notna())) if len(frame) else 0.0 for c in CANONICAL},
     )
