@@ -82,12 +82,30 @@ def per_unique(frame: pd.DataFrame, columns: tuple[str, ...], func: Callable[...
     if not len(frame):
         return np.empty((0, width))
     sub = frame[list(columns)]
-    codes = sub.groupby(list(columns), dropna=False, sort=False).ngroup().to_numpy()
-    uniques = sub.drop_duplicates()
+    codes, first = combination_codes(sub)
+    uniques = sub.iloc[first]
     table = np.empty((len(uniques), width), dtype=float)
     for i, row in enumerate(uniques.itertuples(index=False, name=None)):
         table[i] = func(*(None if _isnan(v) else v for v in row))
-    return table[codes]
+    return table.astype(np.float32)[codes]  # the feature matrix is float32: gather half the bytes
+
+
+def combination_codes(sub: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the id of its combination of values (unknowns included); per id, its first row.
+
+    Each column is factorized and the codes are packed into one integer per row (mixed radix),
+    which is then factorized: at a million rows several times faster than a multi-column groupby.
+    """
+    parts = [pd.factorize(sub[c], use_na_sentinel=True) for c in sub.columns]
+    radices = [len(u) + 1 for _, u in parts]
+    if float(np.prod(np.array(radices, dtype=float))) < 2.0**62:
+        key = np.zeros(len(sub), dtype=np.int64)
+        for (codes, _), radix in zip(parts, radices):
+            key = key * radix + (codes + 1)
+        group, _ = pd.factorize(key)
+    else:  # too many combinations for one integer
+        group = sub.groupby(list(sub.columns), dropna=False, sort=False).ngroup().to_numpy()
+    return group, np.unique(group, return_index=True)[1]
 
 
 class VectorizedFeaturizer(BaseFeaturizer):
@@ -107,9 +125,14 @@ def _isnan(v: Any) -> bool:
 
 def one_hot(series: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
     """One column per category; NaN across the row where the value is unknown."""
-    values = series.to_numpy(dtype=object)
     known = pd.notna(series).to_numpy()
-    out = np.stack([(values == c).astype(float) for c in categories], axis=1) if categories else np.empty((len(series), 0))
+    out = np.zeros((len(series), len(categories)))
+    if categories:
+        # Category codes (−1 for unknown or unlisted values) instead of one string comparison per
+        # category: a million-row frame is compared once.
+        codes = pd.Categorical(series, categories=list(categories)).codes
+        hit = np.flatnonzero(codes >= 0)
+        out[hit, codes[hit]] = 1.0
     out[~known] = np.nan
     return out
 

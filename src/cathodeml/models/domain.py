@@ -190,13 +190,16 @@ class ApplicabilityDomain:
         """
         train = self.train_
         b2 = np.einsum("ij,ij->i", train, train)[None, :]
+        minus_2t = np.ascontiguousarray(-2.0 * train.T, dtype=np.float32)
         member = np.stack([np.ones(len(train), bool) if s.members is None else s.members for _, s in scopes], axis=1)
         starts = np.flatnonzero(np.r_[True, (member[1:] != member[:-1]).any(axis=1)])
         blocks = [(a, b, member[a]) for a, b in zip(starts, np.r_[starts[1:], len(train)])]
         out = np.full((len(scopes), len(X)), np.inf, dtype=np.float32)
         for start in range(0, len(X), _CHUNK):
             A = self._scaled(X[start : start + _CHUNK])
-            d2 = np.einsum("ij,ij->i", A, A)[:, None] + b2 - 2.0 * (A @ train.T)
+            d2 = A @ minus_2t
+            d2 += np.einsum("ij,ij->i", A, A)[:, None]
+            d2 += b2
             view = out[:, start : start + _CHUNK]
             for a, b, inside in blocks:
                 m = d2[:, a:b].min(axis=1)
@@ -229,18 +232,18 @@ class ApplicabilityDomain:
                 checks[name].append((key, full, table))
 
         for label, (column, extract) in _SETS.items():
-            if not frame[column].notna().any():
-                continue
             codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+            if not len(uniques):
+                continue
             found = [extract(v) for v in uniques]
             for name, scope in scopes:
                 seen = scope.seen.get(label, set())
                 table = [f"{label} {', '.join(sorted(f - seen))} never seen in training" if f - seen else "" for f in found]
                 add(name, label, codes, table)
         for c in _CATEGORICAL:
-            if not frame[c].notna().any():
-                continue
             codes, uniques = pd.factorize(frame[c], use_na_sentinel=True)
+            if not len(uniques):
+                continue
             for name, scope in scopes:
                 if c in scope.ignored:
                     continue
@@ -317,12 +320,24 @@ class ApplicabilityDomain:
 
 
 def _group(n: int, checks: list[_Check]) -> tuple[np.ndarray, list[list[tuple[str, str]]]]:
-    """Per row, the id of its combination of messages; per id, the (key, message) pairs."""
+    """Per row, the id of its combination of messages; per id, the (key, message) pairs.
+
+    The per-check message indices are packed into one integer per row (mixed radix) and
+    factorized: much cheaper than grouping a million-row frame by several columns.
+    """
     if not checks:
         return np.zeros(n, dtype=np.int64), [[]]
-    codes = pd.DataFrame(np.stack([c for _, c, _ in checks], axis=1))
-    group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
-    combos = codes.drop_duplicates().to_numpy()
+    key = np.zeros(n, dtype=np.int64)
+    radices = [len(table) + 1 for _, _, table in checks]
+    if np.prod(np.array(radices, dtype=float)) < 2.0**62:
+        for (_, codes, _), radix in zip(checks, radices):
+            key = key * radix + (codes + 1)
+        group, _ = pd.factorize(key)
+    else:  # too many combinations for one integer: fall back to grouping the columns
+        codes = pd.DataFrame(np.stack([c for _, c, _ in checks], axis=1))
+        group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    combos = np.stack([c for _, c, _ in checks], axis=1)[first]
     table = [[(checks[j][0], checks[j][2][k]) for j, k in enumerate(row) if k >= 0] for row in combos]
     return group, table
 
