@@ -54,6 +54,12 @@ app.add_typer(data_app, name="data")
 out = Console(width=None if sys.stdout.isatty() else 110, soft_wrap=True)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 110, soft_wrap=True)
 
+# Options several commands share, declared once so their flags and help stay the same.
+ModelOption = Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")]
+SpaceOption = Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")]
+RiskOption = Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")]
+OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
+
 
 def _report_problems(path: Path, problems, ignored) -> None:
     err.print(f"[bold red]{path}: {len(problems)} problem(s)[/]")
@@ -312,7 +318,7 @@ def train_cmd(
 def explain_cmd(
     path: Annotated[Path, typer.Argument(help="CSV/XLSX of recipes to explain")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for treatments.csv, features.csv, counterfactuals.csv and PNGs")],
-    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    model: ModelOption = None,
     waterfalls: Annotated[int, typer.Option(help="waterfall plots for the first N recipes")] = 10,
     show: Annotated[int, typer.Option(help="recipes whose top treatments are printed")] = 10,
 ) -> None:
@@ -366,14 +372,14 @@ def _space_or_exit(path: Path):
 @app.command("recommend")
 @friendly_errors
 def recommend_cmd(
-    space_path: Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")],
+    space_path: SpaceOption,
     output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the recommended recipes")],
     objectives: Annotated[str, typer.Option(help="TARGET:max|min, comma-separated")] = "retention_pct:max,capacity_mah_g:max",
-    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    model: ModelOption = None,
     n: Annotated[int, typer.Option("--n", help="how many recipes to return")] = 20,
     trials: Annotated[int, typer.Option(help="candidates evaluated by NSGA-II")] = 400,
-    risk: Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")] = "pessimistic",
-    allow_out_of_domain: Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")] = False,
+    risk: RiskOption = "pessimistic",
+    allow_out_of_domain: OutOfDomainOption = False,
     seed: Annotated[int, typer.Option()] = 42,
     tracking_uri: Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI for logging this run")] = None,
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
@@ -434,13 +440,13 @@ def recommend_cmd(
 @app.command("screen")
 @friendly_errors
 def screen_cmd(
-    space_path: Annotated[Path, typer.Option("--space", help="search space YAML")],
+    space_path: SpaceOption,
     output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the top candidates")],
     objective: Annotated[str, typer.Option(help="TARGET:max|min to rank by")] = "retention_pct:max",
-    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    model: ModelOption = None,
     top: Annotated[int, typer.Option("--top", help="how many candidates to keep")] = 100,
-    risk: Annotated[str, typer.Option(help="pessimistic | mean | optimistic")] = "pessimistic",
-    allow_out_of_domain: Annotated[bool, typer.Option("--allow-out-of-domain")] = False,
+    risk: RiskOption = "pessimistic",
+    allow_out_of_domain: OutOfDomainOption = False,
     chunksize: Annotated[int, typer.Option(help="candidates scored per chunk (bounds memory)")] = 200_000,
     dask_scheduler: Annotated[str | None, typer.Option("--dask-scheduler", help="address of a Dask scheduler (tcp://host:8786) to run the chunks on")] = None,
 ) -> None:
@@ -558,7 +564,7 @@ def predict_cmd(
 @app.command("serve")
 @friendly_errors
 def serve_cmd(
-    model: Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI; default: latest registered")] = None,
+    model: ModelOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
     max_batch: Annotated[int, typer.Option(help="largest batch accepted by POST /predict (larger → 413)")] = 10_000,

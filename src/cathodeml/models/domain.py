@@ -34,6 +34,7 @@ import pandas as pd
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
 from cathodeml.data.columns import COLUMNS, SPECS, TARGET_PROTOCOL
+from cathodeml.features.base import combination_codes
 
 _CATEGORICAL = tuple(c.name for c in COLUMNS if c.kind == "enum")
 _NUMERIC = tuple(c.name for c in COLUMNS if c.kind in ("float", "int") and c.section not in ("target",))
@@ -320,25 +321,12 @@ class ApplicabilityDomain:
 
 
 def _group(n: int, checks: list[_Check]) -> tuple[np.ndarray, list[list[tuple[str, str]]]]:
-    """Per row, the id of its combination of messages; per id, the (key, message) pairs.
-
-    The per-check message indices are packed into one integer per row (mixed radix) and
-    factorized: much cheaper than grouping a million-row frame by several columns.
-    """
+    """Per row, the id of its combination of messages; per id, the (key, message) pairs."""
     if not checks:
         return np.zeros(n, dtype=np.int64), [[]]
-    key = np.zeros(n, dtype=np.int64)
-    radices = [len(table) + 1 for _, _, table in checks]
-    if np.prod(np.array(radices, dtype=float)) < 2.0**62:
-        for (_, codes, _), radix in zip(checks, radices):
-            key = key * radix + (codes + 1)
-        group, _ = pd.factorize(key)
-    else:  # too many combinations for one integer: fall back to grouping the columns
-        codes = pd.DataFrame(np.stack([c for _, c, _ in checks], axis=1))
-        group = codes.groupby(list(codes.columns), sort=False).ngroup().to_numpy()
-    first = np.unique(group, return_index=True)[1]
-    combos = np.stack([c for _, c, _ in checks], axis=1)[first]
-    table = [[(checks[j][0], checks[j][2][k]) for j, k in enumerate(row) if k >= 0] for row in combos]
+    stacked = np.stack([c for _, c, _ in checks], axis=1)
+    group, first = combination_codes(pd.DataFrame(stacked))
+    table = [[(checks[j][0], checks[j][2][k]) for j, k in enumerate(row) if k >= 0] for row in stacked[first]]
     return group, table
 
 
