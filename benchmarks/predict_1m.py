@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from featurize_1m import build  # noqa: E402
 
 from cathodeml.models import CathodeModel  # noqa: E402
-from cathodeml.serve.loading import load_model  # noqa: E402
+from cathodeml.tracking.registry import load_model  # noqa: E402
 
 
 def get_model() -> CathodeModel:
@@ -52,7 +52,7 @@ def main() -> None:
     total = time.perf_counter() - t0
     t = time.perf_counter()
     for tm in model.targets.values():
-        tm.point_estimator.predict(X)
+        tm.estimator_.predict(X)
     bare = time.perf_counter() - t
     for k, v in steps.items():
         print(f"  {k:32s} {v:6.2f} s")

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from featurize_1m import ANNEAL, CATHODES, COATINGS, WT  # noqa: E402
 from predict_1m import get_model  # noqa: E402
 
-from cathodeml.serve.recommend import screen  # noqa: E402
-from cathodeml.serve.space import SearchSpace  # noqa: E402
+from cathodeml.recommend.screen import screen  # noqa: E402
+from cathodeml.recommend.space import SearchSpace  # noqa: E402
 
 SPACE = {
     "fixed": {"electrolyte": "liquid", "cell_type": "half", "coating_method": "wet_chemical", "anneal_time_h": 4},

@@ -91,10 +91,11 @@ def synthetic_csv(tmp_path):
 def tiny_model_dir(tmp_path_factory):
     """A model trained on the synthetic table (fast parameters), written like `train --out`."""
     from cathodeml.training.config import TrainConfig
-    from cathodeml.training.train import train, write_outputs
+    from cathodeml.training.reports import write_outputs
+    from cathodeml.training.train import train
 
     out = tmp_path_factory.mktemp("tiny-model")
     frame = synthetic_frame()
-    res = train(TrainConfig(xgb_params=(("n_estimators", 40),)), frame)
+    res = train(TrainConfig(xgboost={"n_estimators": 40}), frame)
     write_outputs(res, out)
     return out

@@ -16,6 +16,6 @@ def load_model(uri=None, *, tracking_uri=None):
     ``uri`` is a directory written by ``cathodeml train --out``, an MLflow URI, or ``None`` for the
     latest registered version in the default local store.
     """
-    from cathodeml.serve.loading import load_model as _load
+    from cathodeml.tracking.registry import load_model as _load
 
     return _load(uri, tracking_uri=tracking_uri)

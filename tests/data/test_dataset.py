@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from cathodeml.data.columns import CANONICAL, TARGETS
+from cathodeml.schema import CANONICAL, TARGETS
 from cathodeml.data.dataset import build_datacard, dataset_path, load_datacard, load_dataset, sha256_bytes
 
 

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from cathodeml.data.columns import CANONICAL
+from cathodeml.schema import CANONICAL
 from cathodeml.data.recipe import Recipe, recipes_to_frame
 
 

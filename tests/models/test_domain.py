@@ -4,12 +4,13 @@ import pytest
 
 from cathodeml.data.recipe import Recipe, recipes_to_frame
 from cathodeml.models import CathodeModel
+from cathodeml.models.persistence import load_local_model
 from tests.conftest import synthetic_frame
 
 
 @pytest.fixture(scope="module")
 def model(tiny_model_dir):
-    return CathodeModel.load(tiny_model_dir / "model")
+    return load_local_model(tiny_model_dir)
 
 
 def _assess(model, **kw):

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from cathodeml.data.recipe import Recipe, recipes_to_frame
 from cathodeml.models import CathodeModel
+from cathodeml.models.persistence import load_local_model
 from cathodeml.serve.api import create_app
 
 GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": 1.0, "v_min": 2.8, "v_max": 4.3,
@@ -20,7 +21,7 @@ GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": 1.0, "v_min":
 
 @pytest.fixture(scope="module")
 def model(tiny_model_dir):
-    return CathodeModel.load(tiny_model_dir / "model")
+    return load_local_model(tiny_model_dir)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from cathodeml.cli import app
 from cathodeml.data.io import read_recipes
 from cathodeml.models import CathodeModel
+from cathodeml.models.persistence import load_local_model
 from tests.conftest import synthetic_recipes
 
 
@@ -24,7 +25,7 @@ def test_cli_predict_matches_model_and_keeps_input(tiny_model_dir, tmp_path):
     raw = pd.read_csv(src)
     assert list(got.columns[: raw.shape[1]]) == list(raw.columns)
     pd.testing.assert_frame_equal(got[raw.columns], raw)
-    expected = CathodeModel.load(tiny_model_dir / "model").predict(read_recipes(src))
+    expected = load_local_model(tiny_model_dir).predict(read_recipes(src))
     for c in ("retention_pct_pred", "retention_pct_lower", "capacity_mah_g_pred", "rct_ohm_upper"):
         np.testing.assert_allclose(got[c], expected[c], rtol=1e-5)
     assert got["in_domain"].dtype == bool

@@ -1,7 +1,7 @@
 import pytest
 
 from cathodeml import load_model
-from cathodeml.serve.loading import ModelNotFoundError
+from cathodeml.errors import ModelNotFoundError
 
 
 def test_load_from_out_dir_and_model_subdir(tiny_model_dir):

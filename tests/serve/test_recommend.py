@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 
 from cathodeml.models import CathodeModel
-from cathodeml.serve.recommend import RecommendConfig, recommend, screen
-from cathodeml.serve.space import SearchSpace
+from cathodeml.models.persistence import load_local_model
+from cathodeml.recommend.screen import screen
+from cathodeml.recommend.search import RecommendConfig, recommend
+from cathodeml.recommend.space import SearchSpace
 
 SPACE = {
     "fixed": {"cathode": "NCM811", "electrolyte": "liquid", "cell_type": "half", "regen_method": "none"},
@@ -18,7 +20,7 @@ SPACE = {
 
 @pytest.fixture(scope="module")
 def model(tiny_model_dir):
-    return CathodeModel.load(tiny_model_dir / "model")
+    return load_local_model(tiny_model_dir)
 
 
 class KnownOptimum:

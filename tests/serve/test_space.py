@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cathodeml.serve.space import SearchSpace, SpaceError, load_space, parse_objectives
+from cathodeml.recommend.space import SearchSpace, SpaceError, load_space, parse_objectives
 
 DOC = {
     "fixed": {"cathode": "NCM622", "electrolyte": "liquid"},

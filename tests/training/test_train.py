@@ -10,10 +10,12 @@ from typer.testing import CliRunner
 from cathodeml.cli import app
 from cathodeml.data.io import read_recipes
 from cathodeml.models import CathodeModel
+from cathodeml.models.persistence import load_local_model
 from cathodeml.training.config import TrainConfig
-from cathodeml.training.train import train, write_outputs
+from cathodeml.training.reports import write_outputs
+from cathodeml.training.train import train
 
-FAST = (("n_estimators", 60),)
+FAST = {"n_estimators": 60}
 
 
 @pytest.fixture
@@ -22,7 +24,7 @@ def frame(synthetic_csv):
 
 
 def test_train_end_to_end_beats_the_mean(frame, tmp_path):
-    res = train(TrainConfig(xgb_params=FAST), frame)
+    res = train(TrainConfig(xgboost=FAST), frame)
     for target in ("capacity_mah_g", "retention_pct"):
         g = res.metrics[target]["grouped"]
         assert g["xgboost"]["mae"] < g["dummy"]["mae"]
@@ -32,20 +34,20 @@ def test_train_end_to_end_beats_the_mean(frame, tmp_path):
     assert set(metrics["retention_pct"]) == {"grouped", "random"}
     assert set(metrics["retention_pct"]["grouped"]) == {"xgboost", "dummy", "ridge"}
     assert set(metrics["retention_pct"]["grouped"]["xgboost"]) == {"mae", "rmse", "r2", "coverage", "width", "n"}
-    loaded = CathodeModel.load(paths["model"])
+    loaded = load_local_model(paths["model"])
     pd.testing.assert_frame_equal(loaded.predict(frame), res.model.predict(frame))
     assert (tmp_path / "out" / "plots" / "parity_retention_pct.png").stat().st_size > 1000
 
 
 def test_same_seed_same_metrics_and_model(frame):
-    a = train(TrainConfig(xgb_params=FAST, targets=("retention_pct",)), frame)
-    b = train(TrainConfig(xgb_params=FAST, targets=("retention_pct",)), frame)
+    a = train(TrainConfig(xgboost=FAST, targets=("retention_pct",)), frame)
+    b = train(TrainConfig(xgboost=FAST, targets=("retention_pct",)), frame)
     assert a.metrics == b.metrics
     pd.testing.assert_frame_equal(a.model.predict(frame), b.model.predict(frame))
 
 
 def test_predictions_are_ordered_intervals(frame):
-    res = train(TrainConfig(xgb_params=FAST), frame)
+    res = train(TrainConfig(xgboost=FAST), frame)
     pred = res.model.predict(frame)
     for t in ("capacity_mah_g", "retention_pct", "rct_ohm"):
         assert (pred[f"{t}_lower"] <= pred[f"{t}_pred"]).all()
@@ -54,13 +56,13 @@ def test_predictions_are_ordered_intervals(frame):
 
 
 def test_treatment_effect_is_evaluated(frame):
-    res = train(TrainConfig(xgb_params=FAST, targets=("retention_pct",)), frame)
+    res = train(TrainConfig(xgboost=FAST, targets=("retention_pct",)), frame)
     te = res.treatment_effects["retention_pct"]["grouped"]["xgboost"]
     assert te["n_pairs"] > 0 and 0 <= te["sign_agreement"] <= 1
 
 
 def test_tuning_is_nested_and_seeded(frame):
-    cfg = TrainConfig(xgb_params=FAST, targets=("capacity_mah_g",), n_trials=2)
+    cfg = TrainConfig(xgboost=FAST, targets=("capacity_mah_g",), tuning={"n_trials": 2})
     a = train(cfg, frame)
     b = train(cfg, frame)
     assert a.best_params == b.best_params and a.metrics == b.metrics
@@ -75,15 +77,16 @@ def test_cli_train_writes_model_and_logs_to_mlflow(synthetic_csv, tmp_path, monk
     assert "grp MAE" in result.output and "registered models:/cathodeml/1" in result.output
     import mlflow
 
-    from cathodeml.training.tracking import load_pyfunc, to_signature_frame
+    from cathodeml.tracking.pyfunc import to_signature_frame
 
     client = mlflow.MlflowClient(uri)
     runs = client.search_runs([client.get_experiment_by_name("cathodeml").experiment_id])
     children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
     assert len(children) == 1 and len(runs) == 2
-    pyfunc = load_pyfunc("models:/cathodeml/1", tracking_uri=uri)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    pyfunc = mlflow.pyfunc.load_model("models:/cathodeml/1")
     frame = read_recipes(synthetic_csv)
-    direct = CathodeModel.load(tmp_path / "out" / "model").predict(frame)
+    direct = load_local_model(tmp_path / "out" / "model").predict(frame)
     via_mlflow = pyfunc.predict(to_signature_frame(frame))
     pd.testing.assert_frame_equal(via_mlflow.reset_index(drop=True), direct, check_dtype=False)
     assert {"in_domain", "domain_notes"} <= set(via_mlflow.columns)

@@ -29,13 +29,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from cathodeml.errors import CathodeError
+
 NAN = float("nan")
 
 _SITE_EXCLUDED = {"Li", "O", "F", "H", "Na", "K", "S", "Cl"}
-
-
-class CathodeError(ValueError):
-    """A cathode string that is neither a known shorthand nor a layered-oxide formula."""
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-
-class CoatingError(ValueError):
-    """A coating that is neither a formula nor a known named material."""
+from cathodeml.errors import CoatingError
 
 
 @dataclass(frozen=True)

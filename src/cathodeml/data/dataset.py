@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from cathodeml.data.columns import COLUMNS, TARGETS
+from cathodeml.schema import COLUMNS, TARGETS
 from cathodeml.data.io import read_recipes
 
 DATASET_FILE = "recipes.csv"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import coating_class
-from cathodeml.data.columns import CANONICAL, TARGETS
+from cathodeml.schema import CANONICAL, TARGETS
 
 NI_BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 NI_LABELS = ("<0.5", "0.5–0.6", "0.6–0.7", "0.7–0.8", "0.8–0.9", "≥0.9")

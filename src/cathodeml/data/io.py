@@ -11,21 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cathodeml.data.rules import FIRST_ROW, CheckResult, Problem, check_frame
+from cathodeml.data.rules import FIRST_ROW, CheckResult, check_frame
+from cathodeml.errors import Problem, RecipeValidationError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-
-
-class RecipeValidationError(ValueError):
-    """A recipe table broke one or more rules; ``problems`` lists every one."""
-
-    def __init__(self, path: str | Path | None, problems: list[Problem], ignored: list[str] | None = None):
-        self.path = None if path is None else Path(path)
-        self.problems = problems
-        self.ignored_columns = ignored or []
-        where = f"{self.path}: " if self.path else ""
-        lines = [f"{where}{len(problems)} problem(s)"] + [f"  {p}" for p in problems]
-        super().__init__("\n".join(lines))
 
 
 def _read_raw(path: Path, nrows: int | None = None) -> pd.DataFrame:

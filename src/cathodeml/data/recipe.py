@@ -4,6 +4,10 @@ Modelled on pymatgen's ``Composition``: construction validates everything (the s
 file reader, see :mod:`cathodeml.data.rules`), the object is frozen, and derived values such as
 the cathode's transition-metal fractions are computed once and cached.
 
+The fields are generated from :data:`cathodeml.schema.COLUMNS` (one field per canonical column,
+``None`` = unknown), so a column added to the schema is a field here, in the REST request model
+and in the MLflow signature without being written again.
+
 >>> r = Recipe(cathode="NCM811", coating="LiAlO2", coating_wt_pct=1.0, v_min=2.8, v_max=4.3)
 >>> r.ni
 0.8
@@ -16,85 +20,45 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, create_model, model_validator
 
 from cathodeml.data.cathode import CathodeComposition, parse_cathode
 from cathodeml.data.coatings import CoatingPart, parse_coating
-from cathodeml.data.columns import (
-    CANONICAL,
-    SPECS,
-    CellType,
-    CoatingMethod,
-    Electrolyte,
-    History,
-    Morphology,
-    RegenMethod,
-)
 from cathodeml.data.rules import check_frame
-
-Num = StrictFloat | StrictInt | None
-
-
-class RecipeError(ValueError):
-    """Raised with every broken rule of a recipe, one per line."""
+from cathodeml.errors import RecipeError
+from cathodeml.schema import CANONICAL, COLUMNS, ENUM_TYPES, ColumnSpec
 
 
-class Recipe(BaseModel):
-    """A cathode sample: starting material, treatments, test protocol and (optionally) results.
+def field_type(spec: ColumnSpec) -> Any:
+    """The strict JSON type of a column: numbers must be numbers (``"4.3"`` is refused, not coerced)."""
+    if spec.kind == "enum":
+        return ENUM_TYPES[spec.name] | None
+    if spec.kind == "float":
+        return StrictFloat | StrictInt | None
+    if spec.kind == "int":
+        return StrictInt | None
+    return str | None
 
-    Field names are the canonical column names of ``shared/recipe-columns.md`` (units in the
-    names). ``None`` means unknown. Numbers must be numbers: ``"4.3"`` is rejected, not coerced.
-    """
+
+def field_definitions(columns: tuple[ColumnSpec, ...] = COLUMNS) -> dict[str, Any]:
+    """``{name: (type, Field(None, description=…))}`` for pydantic's ``create_model``."""
+    out = {}
+    for c in columns:
+        unit = f" [{c.unit}]" if c.unit and c.unit != "-" else ""
+        desc = (c.description or c.name.replace("_", " ")) + unit
+        if c.kind in ("float", "int") and (c.lo is not None or c.hi is not None):
+            desc += f"; {c.range_text()}"
+        out[c.name] = (field_type(c), Field(None, description=desc))
+    return out
+
+
+class _RecipeBase(BaseModel):
+    """A cathode sample: starting material, treatments, test protocol and (optionally) results."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
 
-    record_id: str | None = None
-    source: str | None = None
-    sample_label: str | None = None
-    notes: str | None = None
-
-    cathode: str | None = Field(None, description=SPECS["cathode"].description)
-    ni_frac: Num = None
-    co_frac: Num = None
-    mn_frac: Num = None
-    al_frac: Num = None
-    morphology: Morphology | None = None
-    history: History | None = None
-    li_loss_pct: Num = None
-
-    regen_method: RegenMethod | None = None
-    regen_li_source: str | None = None
-    regen_temp_c: Num = None
-    regen_time_h: Num = None
-    sinter_temp_c: Num = None
-    sinter_time_h: Num = None
-
-    dopant: str | None = None
-    dopant_mol_pct: Num = None
-
-    coating: str | None = None
-    coating_wt_pct: Num = None
-    coating_thickness_nm: Num = None
-    coating_method: CoatingMethod | None = None
-    anneal_temp_c: Num = None
-    anneal_time_h: Num = None
-
-    electrolyte: Electrolyte | None = None
-    cell_type: CellType | None = None
-    v_min: Num = None
-    v_max: Num = None
-    test_temp_c: Num = None
-    capacity_c_rate: Num = None
-    cycle_c_rate: Num = None
-    cycles: StrictInt | None = None
-    rct_after_cycles: StrictInt | None = None
-
-    capacity_mah_g: Num = None
-    retention_pct: Num = None
-    rct_ohm: Num = None
-
     @model_validator(mode="after")
-    def _rules(self) -> Recipe:
+    def _rules(self) -> _RecipeBase:
         result = check_frame(pd.DataFrame([self._raw()]), first_row=1)
         if result.problems:
             msgs = [str(p).removeprefix("row 1, ") for p in result.problems]
@@ -131,12 +95,18 @@ class Recipe(BaseModel):
 
     def to_row(self) -> dict[str, Any]:
         """The recipe as a canonical-column dict (enums as plain strings, unknown as NaN)."""
-        row: dict[str, Any] = {}
-        for k, v in self._values().items():
-            row[k] = np.nan if v is None else getattr(v, "value", v)
-        return row
+        return {k: np.nan if v is None else getattr(v, "value", v) for k, v in self._values().items()}
 
 
-def recipes_to_frame(recipes: list[Recipe]) -> pd.DataFrame:
+Recipe = create_model("Recipe", __base__=_RecipeBase, __module__=__name__, **field_definitions())
+Recipe.__doc__ = """A cathode sample: starting material, treatments, test protocol and (optionally) results.
+
+Field names are the canonical column names (units in the names); ``None`` means unknown.
+Numbers must be numbers: ``"4.3"`` is rejected, not coerced. Invalid recipes raise a pydantic
+``ValidationError`` whose message lists every broken rule.
+"""
+
+
+def recipes_to_frame(recipes: list[_RecipeBase]) -> pd.DataFrame:
     """Stack recipes into a typed canonical frame, typed exactly as :func:`read_recipes` types."""
     return check_frame(pd.DataFrame([r._raw() for r in recipes], columns=list(CANONICAL))).frame

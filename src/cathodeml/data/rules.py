@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cathodeml.data.cathode import CathodeError, parse_cathode
-from cathodeml.data.coatings import CoatingError, parse_coating
-from cathodeml.data.columns import CANONICAL, FRACTIONS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec
+from cathodeml.data.cathode import parse_cathode
+from cathodeml.data.coatings import parse_coating
+from cathodeml.errors import CathodeError, CoatingError, Problem
+from cathodeml.schema import CANONICAL, FRACTIONS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec
 
 #: Cell texts read as "unknown" (besides the empty cell). Documented in the README.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null"})  # not "none": a regen_method value
@@ -27,27 +28,6 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null"})  # not "none": a re
 FRACTION_TOL = 0.02
 #: Spreadsheet row of the first data row (row 1 holds the header).
 FIRST_ROW = 2
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule: where (spreadsheet row, column), what value, and why."""
-
-    row: int | None
-    column: str | None
-    value: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        head = ", ".join(where)
-        shown = self.value is not None and repr(self.value) not in self.message
-        val = f"{self.value!r} " if shown else ""
-        return f"{head}: {val}{self.message}" if head else f"{val}{self.message}"
 
 
 @dataclass

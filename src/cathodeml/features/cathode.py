@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
-from cathodeml.data.columns import History
+from cathodeml.schema import History
 from cathodeml.features.base import BaseFeaturizer, VectorizedFeaturizer, num, one_hot
 from cathodeml.features.elements import CITATION, element_stats, stat_labels
 

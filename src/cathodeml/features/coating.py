@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.data.coatings import COATING_CLASSES, parse_coating
-from cathodeml.data.columns import CoatingMethod
+from cathodeml.schema import CoatingMethod
 from cathodeml.features.base import BaseFeaturizer, VectorizedFeaturizer, num, one_hot
 from cathodeml.features.elements import CITATION, element_stats, stat_labels
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cathodeml.data.columns import RegenMethod
+from cathodeml.schema import RegenMethod
 from cathodeml.features.base import BaseFeaturizer, num, per_unique
 from cathodeml.features.elements import CITATION, element_stats, stat_labels
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cathodeml.data.columns import CellType, Electrolyte
+from cathodeml.schema import CellType, Electrolyte
 from cathodeml.features.base import VectorizedFeaturizer, num, one_hot
 
 #: ``test_temp_c`` when the cell is empty: the contract's default (room temperature).

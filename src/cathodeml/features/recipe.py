@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from cathodeml.data.columns import CANONICAL, NUMERIC, SPECS
+from cathodeml.schema import CANONICAL, NUMERIC, SPECS
 from cathodeml.features import coating as coating_mod
 from cathodeml.features.base import GROUPS, BaseFeaturizer
 from cathodeml.features.cathode import CathodeCompositionFeaturizer, CathodeStateFeaturizer
@@ -72,8 +72,13 @@ class RecipeFeaturizer(TransformerMixin, BaseEstimator):
 
     ``transform`` returns float32 (what XGBoost uses internally; halves memory at screening scale).
 
-    Fitted attributes: ``feature_names_out_``, ``feature_groups_`` ({label: group}),
+    Fitted attributes: ``feature_names_in_`` (the recipe columns the featurizers read, in their
+    order) and ``n_features_in_``, ``feature_names_out_``, ``feature_groups_`` ({label: group}),
     ``feature_set_version_`` (sha256 fingerprint), ``n_features_out_``.
+
+    The input is a recipe *table* (a DataFrame with canonical columns, missing ones read as
+    unknown), not a numeric matrix: the scikit-learn checks that feed random numbers are listed,
+    with the reason, in ``tests/features/test_recipe.py``.
     """
 
     def __init__(self, featurizers: list[BaseFeaturizer] | None = None):
@@ -95,6 +100,9 @@ class RecipeFeaturizer(TransformerMixin, BaseEstimator):
                 raise ValueError(f"{type(f).__name__}.group = {f.group!r} is not one of {GROUPS}")
             groups.update(f.feature_groups())
         self.featurizers_ = feats
+        read = [c for f in feats for c in f.columns]
+        self.feature_names_in_ = np.asarray(list(dict.fromkeys(read)), dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
         self.feature_names_out_ = np.asarray(labels, dtype=object)
         self.feature_groups_ = groups
         self.n_features_out_ = len(labels)
@@ -148,3 +156,12 @@ def feature_set_version(featurizers: list[BaseFeaturizer]) -> str:
 def feature_groups() -> dict[str, str]:
     """{feature label: treatment group} of the default feature set."""
     return {k: v for f in default_featurizers() for k, v in f.feature_groups().items()}
+
+
+def feature_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """(``record_id`` + the named feature columns, feature-set version) of a typed recipe frame."""
+    f = RecipeFeaturizer().fit(frame)
+    X = pd.DataFrame(f.transform(frame), columns=f.get_feature_names_out())
+    record_id = frame["record_id"] if frame["record_id"].notna().any() else pd.Series(range(1, len(frame) + 1))
+    X.insert(0, "record_id", record_id.to_numpy())
+    return X, f.feature_set_version_

@@ -1,5 +1,7 @@
-"""Per-target regressors, conformal intervals and the ``CathodeModel`` that bundles them."""
+"""Per-target regressors with conformal intervals, the applicability domain, and the
+``CathodeModel`` that bundles them with the featurizer."""
 
-from cathodeml.models.cathode_model import CathodeModel, TargetModel
+from cathodeml.models.cathode_model import CathodeModel
+from cathodeml.models.target import TargetRegressor
 
-__all__ = ["CathodeModel", "TargetModel"]
+__all__ = ["CathodeModel", "TargetRegressor"]

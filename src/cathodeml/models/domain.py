@@ -33,7 +33,7 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
-from cathodeml.data.columns import COLUMNS, SPECS, TARGET_PROTOCOL
+from cathodeml.schema import COLUMNS, SPECS, TARGET_PROTOCOL
 from cathodeml.features.base import combination_codes
 
 _CATEGORICAL = tuple(c.name for c in COLUMNS if c.kind == "enum")
@@ -175,7 +175,7 @@ class ApplicabilityDomain:
 
     def _scopes(self) -> list[tuple[str, _Scope]]:
         union = _Scope(self.seen_, self.categories_, self.ranges_, None, self.threshold_)
-        return [("", union), *getattr(self, "targets_", {}).items()]  # models saved before 0.2 have no targets_
+        return [("", union), *self.targets_.items()]
 
     def nearest_distance(self, X: np.ndarray) -> np.ndarray:
         """Distance of each row to its nearest training recipe (scaled feature space)."""

@@ -1,4 +1,4 @@
-"""The per-target regressors and their baselines, built from names, not positions.
+"""The base learners of a target model and their baselines, built from feature *names*.
 
 Physics fixes some directions, so the XGBoost models carry monotone constraints (at fixed
 everything else):
@@ -10,6 +10,9 @@ everything else):
   (``protocol_log10_capacity_c_rate``) and does not decrease with the upper cut-off voltage or
   the window (more of the Li is extracted);
 * ``rct_ohm`` has none (its dependence on coating amount is not monotone: the optimum).
+
+Constraints are given as ``{feature name: +1 | -1}`` and resolved against the feature names the
+model is fitted on, so a learner is not tied to one feature list.
 """
 
 from __future__ import annotations
@@ -31,9 +34,6 @@ MONOTONE: dict[str, dict[str, int]] = {
     "rct_ohm": {},
 }
 
-#: Targets modelled in log10 space (spanning decades; intervals are multiplicative).
-LOG_TARGETS = frozenset({"rct_ohm"})
-
 DEFAULT_XGB_PARAMS: dict[str, Any] = {
     "n_estimators": 300,
     "learning_rate": 0.05,
@@ -45,28 +45,25 @@ DEFAULT_XGB_PARAMS: dict[str, Any] = {
     "reg_alpha": 0.0,
 }
 
-MODEL_NAMES = ("xgboost", "dummy", "ridge")
+#: The learners every target is evaluated with: the model and the baselines it must beat.
+LEARNERS = ("xgboost", "dummy", "ridge")
 
 
-def monotone_vector(target: str, feature_names: Sequence[str]) -> tuple[int, ...]:
-    """XGBoost's per-feature constraint tuple for ``target`` (0 = free)."""
-    rules = MONOTONE.get(target, {})
+def monotone_vector(monotone: Mapping[str, int] | None, feature_names: Sequence[str]) -> tuple[int, ...]:
+    """XGBoost's per-feature constraint tuple (0 = free) from ``{name: direction}``."""
+    rules = dict(monotone or {})
     missing = set(rules) - set(feature_names)
     if missing:
         raise ValueError(f"monotone constraint features not produced by the featurizer: {sorted(missing)}")
-    return tuple(rules.get(name, 0) for name in feature_names)
+    return tuple(int(rules.get(name, 0)) for name in feature_names)
 
 
-def make_xgb(target: str, feature_names: Sequence[str], params: Mapping[str, Any] | None, seed: int) -> XGBRegressor:
-    """A seeded, single-threaded (hence deterministic) XGBoost regressor with the target's constraints."""
+def make_xgb(feature_names: Sequence[str], monotone: Mapping[str, int] | None, params: Mapping[str, Any] | None,
+             seed: int) -> XGBRegressor:
+    """A seeded, single-threaded (hence deterministic) XGBoost regressor with its constraints."""
     p = dict(DEFAULT_XGB_PARAMS) | dict(params or {})
-    return XGBRegressor(
-        **p,
-        monotone_constraints=monotone_vector(target, feature_names),
-        tree_method="hist",
-        random_state=seed,
-        n_jobs=1,
-    )
+    return XGBRegressor(**p, monotone_constraints=monotone_vector(monotone, feature_names),
+                        tree_method="hist", random_state=seed, n_jobs=1)
 
 
 def make_ridge() -> Any:
@@ -81,11 +78,13 @@ def make_ridge() -> Any:
     )
 
 
-def make_model(name: str, target: str, feature_names: Sequence[str], params: Mapping[str, Any] | None, seed: int) -> Any:
+def make_learner(name: str, feature_names: Sequence[str], monotone: Mapping[str, int] | None,
+                 params: Mapping[str, Any] | None, seed: int) -> Any:
+    """The unfitted base learner called ``name`` (one of :data:`LEARNERS`)."""
     if name == "xgboost":
-        return make_xgb(target, feature_names, params, seed)
+        return make_xgb(feature_names, monotone, params, seed)
     if name == "dummy":
         return DummyRegressor(strategy="mean")
     if name == "ridge":
         return make_ridge()
-    raise ValueError(f"unknown model {name!r}; known: {', '.join(MODEL_NAMES)}")
+    raise ValueError(f"unknown learner {name!r}; known: {', '.join(LEARNERS)}")

@@ -16,25 +16,15 @@ from typing import Any, Literal
 import pandas as pd
 from fastapi import Body, FastAPI, HTTPException
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from cathodeml import __version__
-from cathodeml.data.columns import COLUMNS, TARGETS
+from cathodeml.data.recipe import field_definitions
 from cathodeml.data.rules import check_frame
-from cathodeml.features.recipe import feature_groups
 from cathodeml.models.cathode_model import CathodeModel
+from cathodeml.schema import COLUMNS, TARGETS
 
 DEFAULT_MAX_BATCH = 10_000
-
-
-def _field_type(kind: str, choices: tuple[str, ...]) -> Any:
-    if kind == "enum":
-        return Literal[choices] | None  # type: ignore[valid-type]
-    if kind == "float":
-        return StrictFloat | StrictInt | None
-    if kind == "int":
-        return StrictInt | None
-    return str | None
 
 
 #: One recipe in a request: every canonical input column optional, JSON types enforced strictly
@@ -42,7 +32,7 @@ def _field_type(kind: str, choices: tuple[str, ...]) -> Any:
 RecipeIn = create_model(  # type: ignore[call-overload]
     "RecipeIn",
     __config__=ConfigDict(extra="allow"),
-    **{c.name: (_field_type(c.kind, c.choices), None) for c in COLUMNS if c.section != "target"},
+    **field_definitions(tuple(c for c in COLUMNS if c.section != "target")),
 )
 
 
@@ -165,7 +155,7 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
         "trained_at": model.meta.get("trained_at"),
         "n_rows": model.meta.get("n_rows"),
         "metrics": model.meta.get("metrics"),
-        "feature_groups": feature_groups(),
+        "feature_groups": model.feature_groups,
     }
 
     @app.get("/health")
@@ -185,10 +175,10 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
     @app.post("/predict")
     async def predict(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
         _check_size(len(recipes), max_batch)
-        return await batcher.submit([r.model_dump() for r in recipes]) if recipes else []
+        return await batcher.submit([r.model_dump(mode="json") for r in recipes]) if recipes else []
 
     def _explain(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from cathodeml.models.explain import Explainer
+        from cathodeml.explain.attribution import Explainer
 
         exp = Explainer(model).explain(_checked(recipes), validate=False)
         out: list[dict[str, Any]] = [{} for _ in recipes]
@@ -196,18 +186,19 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
             groups = te.group_values(exp.feature_groups, exp.feature_names)
             for i in range(len(recipes)):
                 out[i][t] = {"base_value": te.base_value, "prediction": float(te.prediction[i]),
-                             "space": "log10(ohm)" if te.log10 else t, "groups": groups.iloc[i].to_dict()}
+                             "units": te.unit, "groups": groups.iloc[i].to_dict()}
         return out
 
     @app.post("/explain")
     async def explain(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
         """Treatment-level SHAP attribution per recipe and target (signed group sums; Rct in log10 Ω)."""
         _check_size(len(recipes), max_batch)
-        return await run_in_threadpool(_explain, [r.model_dump() for r in recipes]) if recipes else []
+        return await run_in_threadpool(_explain, [r.model_dump(mode="json") for r in recipes]) if recipes else []
 
     def _recommend(req: RecommendRequest) -> list[dict[str, Any]]:
-        from cathodeml.serve.recommend import RecommendConfig, recommend
-        from cathodeml.serve.space import SearchSpace, SpaceError, parse_objectives
+        from cathodeml.errors import SpaceError
+        from cathodeml.recommend.search import RecommendConfig, recommend
+        from cathodeml.recommend.space import SearchSpace, parse_objectives
 
         try:
             space = SearchSpace.from_dict(req.space)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from cathodeml.data.columns import PREDICTION_COLUMNS
 from cathodeml.data.io import iter_checked_chunks
 from cathodeml.models.cathode_model import CathodeModel
+from cathodeml.schema import PREDICTION_COLUMNS
 
 
 def count_rows(path: Path) -> int:

@@ -1,59 +1,180 @@
-"""Training configuration: one frozen object, passed explicitly, logged with every run."""
+"""Training configuration: one validated, frozen object, passed explicitly, logged with every run.
+
+``cathodeml train --config train.yaml`` reads the same YAML file that every run logs as its
+``config.yaml`` artifact, so a run can be repeated from what MLflow kept. Command-line options
+override the file's values. Everything that decides the model and its metrics is here: the same
+config and data give the same model and metrics.
+
+.. code-block:: yaml
+
+    targets: [capacity_mah_g, retention_pct, rct_ohm]
+    seed: 42
+    confidence: 0.9        # interval level
+    n_splits: 5            # grouped-CV folds
+    xgboost: {n_estimators: 300, learning_rate: 0.05}   # over the defaults
+    tuning: {n_trials: 0, timeout_s: null, storage: null, study_name: null, search_space: {...}}
+    domain: {quantile: 0.95, min_sources: 2}
+    tracking: {enabled: true, uri: null, experiment: cathodeml, registered_model: cathodeml}
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from cathodeml.data.columns import TARGETS
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-#: Where the embedded default keeps runs: ./cathodeml-runs/ (sqlite tracking + registry, artifacts).
-DEFAULT_RUNS_DIR = Path("cathodeml-runs")
+from cathodeml.errors import ConfigError
+from cathodeml.home import runs_dir as default_runs_dir
+from cathodeml.home import sqlite_uri
+from cathodeml.schema import TARGETS
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """Everything that decides the model and its metrics (same config + data → same model).
+class SearchDim(BaseModel):
+    """One tuned XGBoost parameter: an int or float range (log scale where the effect is multiplicative)."""
 
-    ``n_trials`` = 0 trains with the default XGBoost parameters; > 0 runs a seeded Optuna TPE
-    search inside the grouped CV (nested: tuning never sees the outer test fold) and once more
-    on all rows for the final model. ``study_name`` reuses an existing (e.g. shared) study's best
-    parameters instead of searching. ``storage`` None keeps Optuna studies in memory (the CLI
-    passes the sqlite file under ``runs_dir`` by default).
-    """
+    model_config = _FROZEN
+    type: Literal["int", "float"]
+    low: float
+    high: float
+    step: float | None = None
+    log: bool = False
 
-    targets: tuple[str, ...] = TARGETS
-    seed: int = 42
-    confidence: float = 0.9
-    n_splits: int = 5
-    n_trials: int = 0
-    timeout_s: float | None = None
+    @model_validator(mode="after")
+    def _range(self) -> SearchDim:
+        if self.high < self.low:
+            raise ValueError(f"high {self.high} < low {self.low}")
+        if self.log and self.low <= 0:
+            raise ValueError("a log-scale range needs low > 0")
+        return self
+
+
+DEFAULT_SEARCH_SPACE: dict[str, SearchDim] = {
+    "n_estimators": SearchDim(type="int", low=100, high=800, step=50),
+    "learning_rate": SearchDim(type="float", low=0.01, high=0.3, log=True),
+    "max_depth": SearchDim(type="int", low=2, high=8),
+    "min_child_weight": SearchDim(type="float", low=0.5, high=10.0, log=True),
+    "subsample": SearchDim(type="float", low=0.5, high=1.0),
+    "colsample_bytree": SearchDim(type="float", low=0.3, high=1.0),
+    "reg_lambda": SearchDim(type="float", low=1e-3, high=10.0, log=True),
+    "reg_alpha": SearchDim(type="float", low=1e-3, high=10.0, log=True),
+}
+
+
+class TuningConfig(BaseModel):
+    """Optuna: ``n_trials`` = 0 trains with the default parameters; > 0 runs a seeded TPE search
+    inside every outer CV fold (nested) and once more on all rows for the final model.
+    ``study_name`` reuses (and extends) a shared study; ``storage`` None = the sqlite file
+    ``optuna.db`` in the runs folder when a study must persist, else memory."""
+
+    model_config = _FROZEN
+    n_trials: int = Field(0, ge=0)
+    timeout_s: float | None = Field(None, gt=0)
     storage: str | None = None
     study_name: str | None = None
-    tracking_uri: str | None = None
-    experiment: str = "cathodeml"
-    registered_model: str = "cathodeml"
-    runs_dir: Path = DEFAULT_RUNS_DIR
-    xgb_params: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+    search_space: dict[str, SearchDim] = Field(default_factory=lambda: dict(DEFAULT_SEARCH_SPACE))
 
-    def __post_init__(self) -> None:
-        bad = [t for t in self.targets if t not in TARGETS]
-        if bad or not self.targets:
+
+class DomainConfig(BaseModel):
+    """Applicability domain: the distance quantile of the training recipes' own nearest-neighbour
+    distances above which a recipe is "far", and how many papers a target needs to decide."""
+
+    model_config = _FROZEN
+    quantile: float = Field(0.95, gt=0, lt=1)
+    min_sources: int = Field(2, ge=1)
+
+
+class TrackingConfig(BaseModel):
+    """MLflow: ``uri`` None = ``$MLFLOW_TRACKING_URI``, else the sqlite file in the runs folder."""
+
+    model_config = _FROZEN
+    enabled: bool = True
+    uri: str | None = None
+    experiment: str = Field("cathodeml", min_length=1)
+    registered_model: str = Field("cathodeml", min_length=1)
+
+
+class TrainConfig(BaseModel):
+    """Everything that decides the model and its metrics (same config + data → same model)."""
+
+    model_config = _FROZEN
+    data: str | None = None  # recipe CSV/XLSX; None = the shipped literature dataset
+    targets: tuple[str, ...] = TARGETS
+    seed: int = 42
+    confidence: float = Field(0.9, ge=0.5, lt=1)
+    n_splits: int = Field(5, ge=2)
+    xgboost: dict[str, Any] = Field(default_factory=dict)
+    tuning: TuningConfig = Field(default_factory=TuningConfig)
+    domain: DomainConfig = Field(default_factory=DomainConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    runs_dir: str | None = None  # None = ./cathodeml-runs
+    out: str | None = None  # also write the model and reports here
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [t for t in v if t not in TARGETS]
+        if bad or not v:
             raise ValueError(f"unknown target(s) {bad}; choose from {', '.join(TARGETS)}")
-        if not 0.5 <= self.confidence < 1:
-            raise ValueError(f"confidence {self.confidence} must be in [0.5, 1)")
-        if self.n_trials < 0:
-            raise ValueError("n_trials must be ≥ 0")
-        if self.n_splits < 2:
-            raise ValueError("n_splits must be ≥ 2")
+        return tuple(t for t in TARGETS if t in v)
 
+    # ---- derived -------------------------------------------------------------------------
+    @property
+    def runs_path(self) -> Path:
+        return default_runs_dir(self.runs_dir)
+
+    def with_default_storage(self) -> TrainConfig:
+        """This config with the study storage ``cathodeml train`` uses: as configured, else the runs
+        folder's sqlite file (created) when a study must persist (a named study or logged trials).
+        The library's ``train`` itself keeps unnamed studies in memory."""
+        if self.tuning.storage or not (self.tuning.n_trials or self.tuning.study_name):
+            return self
+        self.runs_path.mkdir(parents=True, exist_ok=True)
+        return self.updated(tuning={"storage": sqlite_uri(self.runs_path / "optuna.db")})
+
+    # ---- files ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["runs_dir"] = str(self.runs_dir)
-        d["targets"] = list(self.targets)
-        d["xgb_params"] = dict(self.xgb_params)
-        return d
+        return self.model_dump(mode="json")
 
-    def default_storage(self) -> str:
-        return f"sqlite:///{(self.runs_dir / 'optuna.db').resolve()}"
+    def to_yaml(self) -> str:
+        import yaml
+
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    @classmethod
+    def from_dict(cls, doc: Any, where: str = "config") -> TrainConfig:
+        if doc is None:
+            doc = {}
+        if not isinstance(doc, dict):
+            raise ConfigError(f"{where}: expected a mapping of settings, got {type(doc).__name__}")
+        try:
+            return cls.model_validate(doc)
+        except ValidationError as exc:
+            lines = [f"{'.'.join(str(x) for x in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()]
+            raise ConfigError(f"{where}: {len(lines)} problem(s)\n  " + "\n  ".join(lines)) from None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> TrainConfig:
+        import yaml
+
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file")
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+        return cls.from_dict(doc, where=str(path))
+
+    def updated(self, **changes: Any) -> TrainConfig:
+        """A copy with some settings changed (nested sections by dict: ``tuning={"n_trials": 5}``),
+        validated like a file."""
+        doc = self.to_dict()
+        for key, value in changes.items():
+            if isinstance(value, dict) and isinstance(doc.get(key), dict):
+                doc[key] = doc[key] | value
+            else:
+                doc[key] = value
+        return TrainConfig.from_dict(doc, where="options")

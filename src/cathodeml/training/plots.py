@@ -6,21 +6,17 @@ from pathlib import Path
 
 import numpy as np
 
+from cathodeml.plotting import new_figure, save_figure
+from cathodeml.schema import model_unit
 from cathodeml.training.cv import OutOfFold
-
-UNITS = {"capacity_mah_g": "mAh/g", "retention_pct": "%", "rct_ohm": "log10(Ω)"}
 
 
 def parity_plot(oof: OutOfFold, target: str, metrics: dict[str, float], path: Path, split: str = "grouped") -> Path:
     """Save a parity plot (PNG) of out-of-fold predictions with interval bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     ok = ~np.isnan(oof.pred)
     y, p, lo, hi = oof.y[ok], oof.pred[ok], oof.lower[ok], oof.upper[ok]
-    fig, ax = plt.subplots(figsize=(5.2, 5.0), dpi=120)
+    fig = new_figure((5.2, 5.0))
+    ax = fig.subplots()
     inside = (y >= lo) & (y <= hi)
     ax.errorbar(y, p, yerr=[p - lo, hi - p], fmt="none", ecolor="0.75", elinewidth=0.8, zorder=1)
     ax.scatter(y[inside], p[inside], s=18, c="tab:blue", label="measured inside interval", zorder=2)
@@ -31,7 +27,7 @@ def parity_plot(oof: OutOfFold, target: str, metrics: dict[str, float], path: Pa
     ax.plot(lims, lims, "k--", lw=0.8)
     ax.set_xlim(lims)
     ax.set_ylim(lims)
-    unit = UNITS.get(target, "")
+    unit = model_unit(target)
     ax.set_xlabel(f"measured {target} [{unit}]")
     ax.set_ylabel(f"predicted {target} [{unit}] ({split} CV, out-of-fold)")
     ax.set_title(
@@ -41,7 +37,4 @@ def parity_plot(oof: OutOfFold, target: str, metrics: dict[str, float], path: Pa
     )
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

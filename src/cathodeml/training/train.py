@@ -1,8 +1,11 @@
-"""``train``: data → grouped-CV evaluation (model vs baselines) → final model → files + MLflow."""
+"""``train``: data → grouped-CV evaluation (model vs baselines) → final model per target.
+
+This is the modelling step alone (no files, no MLflow): :mod:`cathodeml.training.pipeline`
+runs it with everything ``cathodeml train`` adds around it.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,19 +19,22 @@ from cathodeml import __version__
 from cathodeml.data.dataset import dataset_path, load_datacard, sha256_bytes
 from cathodeml.data.io import read_recipes
 from cathodeml.features.recipe import RecipeFeaturizer
-from cathodeml.models.cathode_model import CathodeModel, TargetModel
-from cathodeml.models.conformal import fit_conformal
+from cathodeml.models.cathode_model import CathodeModel
 from cathodeml.models.domain import ApplicabilityDomain
-from cathodeml.models.estimators import LOG_TARGETS, make_xgb
+from cathodeml.models.estimators import LEARNERS
+from cathodeml.models.target import TargetRegressor, target_regressor
+from cathodeml.schema import LOG10_TARGETS
 from cathodeml.training.config import TrainConfig
 from cathodeml.training.cv import (
+    SPLITS,
     OutOfFold,
-    cross_validate_target,
+    cross_validate,
+    metrics_of,
     n_outer_folds,
     treatment_effect_metrics,
     treatment_pairs,
 )
-from cathodeml.training.tune import make_study, tune
+from cathodeml.training.tune import TunedRegressor
 
 Metrics = dict[str, dict[str, dict[str, dict[str, float]]]]
 
@@ -44,28 +50,51 @@ class TrainResult:
 
 
 class Progress:
-    """Progress hooks (the CLI plugs rich bars in; tests pass nothing)."""
+    """Progress hooks (the CLI plugs rich bars in; library callers may pass nothing)."""
 
     def start(self, total: int, description: str) -> None: ...
     def advance(self) -> None: ...
     def stop(self) -> None: ...
 
 
-def load_training_data(path: str | Path | None) -> tuple[pd.DataFrame, str, str]:
-    """(typed frame, sha256 of the file, source label) — the shipped dataset when path is None."""
+@dataclass(frozen=True)
+class TrainingData:
+    frame: pd.DataFrame
+    sha256: str
+    label: str
+    path: Path
+
+
+def load_training_data(path: str | Path | None) -> TrainingData:
+    """The typed frame, sha256 and label of a training table — the shipped dataset when path is None."""
     p = dataset_path() if path is None else Path(path)
     frame = read_recipes(p, dataset=True)
     label = f"cathodeml-literature v{load_datacard().version}" if path is None else str(p)
-    return frame, sha256_bytes(p.read_bytes()), label
+    return TrainingData(frame, sha256_bytes(p.read_bytes()), label, p)
 
 
-def target_arrays(frame: pd.DataFrame, X: np.ndarray, target: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+def target_rows(frame: pd.DataFrame, X: pd.DataFrame, target: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
+    """(features, targets in units, source groups, recipe rows) of the rows that measured ``target``."""
     rows = frame[target].notna().to_numpy()
     y = frame.loc[rows, target].to_numpy(dtype=float)
-    if target in LOG_TARGETS:
-        y = np.log10(y)
     groups = frame.loc[rows, "source"].astype(str).to_numpy()
-    return X[rows], y, groups, frame.loc[rows].reset_index(drop=True)
+    return X[rows].reset_index(drop=True), y, groups, frame.loc[rows].reset_index(drop=True)
+
+
+def feature_frame(featurizer: RecipeFeaturizer, frame: pd.DataFrame) -> pd.DataFrame:
+    """The feature matrix with its names (the names carry the monotone constraints)."""
+    return pd.DataFrame(featurizer.transform(frame), columns=featurizer.get_feature_names_out())
+
+
+def estimator_for(cfg: TrainConfig, target: str, learner: str = "xgboost", *, study_name: str | None = None,
+                  storage: str | None = None) -> TargetRegressor | TunedRegressor:
+    """The (possibly tuned) regressor ``cfg`` asks for, for one target and learner."""
+    est = target_regressor(target, learner=learner, params=cfg.xgboost, confidence=cfg.confidence,
+                           n_splits=cfg.n_splits, seed=cfg.seed)
+    if learner != "xgboost" or not (cfg.tuning.n_trials or study_name):
+        return est
+    return TunedRegressor(est, cfg.tuning.search_space, n_trials=cfg.tuning.n_trials, timeout_s=cfg.tuning.timeout_s,
+                          n_splits=cfg.n_splits, seed=cfg.seed, storage=storage, study_name=study_name)
 
 
 def train(
@@ -79,59 +108,46 @@ def train(
     """Evaluate under grouped and random CV, then fit the final conformalised model per target."""
     progress = progress or Progress()
     featurizer = RecipeFeaturizer().fit(frame)
-    X_all = featurizer.transform(frame)
-    names = list(featurizer.get_feature_names_out())
+    X_all = feature_frame(featurizer, frame)
     metrics: Metrics = {}
     effects: dict[str, dict[str, dict[str, float]]] = {}
     oofs: dict[str, dict[str, dict[str, OutOfFold]]] = {}
-    targets: dict[str, TargetModel] = {}
+    targets: dict[str, TargetRegressor] = {}
     best: dict[str, dict[str, Any]] = {}
 
-    plan = []
-    for t in cfg.targets:
-        X, y, g, sub = target_arrays(frame, X_all, t)
-        if len(y) < 3:
-            continue
-        plan.append((t, X, y, g, sub))
+    plan = [(t, *target_rows(frame, X_all, t)) for t in cfg.targets]
+    plan = [p for p in plan if len(p[2]) >= 3]
     if not plan:
         raise ValueError(f"no target among {cfg.targets} has at least 3 measured rows to learn from")
     total = sum(n_outer_folds(g, len(y), cfg.seed, cfg.n_splits) for _, _, y, g, _ in plan) + len(plan)
     progress.start(total, "cross-validating")
-
+    storage = cfg.tuning.storage
     for t, X, y, g, sub in plan:
-
-        def params_for(split: str, train_idx: np.ndarray, X=X, y=y, g=g, t=t) -> dict[str, Any]:
-            if cfg.n_trials == 0:
-                return dict(cfg.xgb_params)
-            params, _ = tune(X[train_idx], y[train_idx], g[train_idx], t, names, seed=cfg.seed,
-                             n_trials=cfg.n_trials, timeout_s=cfg.timeout_s)
-            return params
-
-        res = cross_validate_target(X, y, g, t, names, seed=cfg.seed, confidence=cfg.confidence,
-                                    n_splits=cfg.n_splits, params_for=params_for, on_fold=progress.advance)
+        # Evaluation: nested (each outer training fold tunes on its own rows) when tuning is on.
+        learners = {name: estimator_for(cfg, t, name) for name in LEARNERS}
+        res = {split: cross_validate(learners, X, y, g, split=split, seed=cfg.seed, n_splits=cfg.n_splits,
+                                     on_fold=progress.advance) for split in SPLITS}
+        res = {split: r for split, r in res.items() if r}
         oofs[t] = res
-        metrics[t] = {split: {m: o.metrics() for m, o in models.items()} for split, models in res.items()}
+        metrics[t] = metrics_of(t, res)
         pairs = treatment_pairs(sub, t)
-        effects[t] = {split: {m: treatment_effect_metrics(o, pairs) for m, o in models.items()}
+        effects[t] = {split: {m: treatment_effect_metrics(o, pairs, t in LOG10_TARGETS) for m, o in models.items()}
                       for split, models in res.items()}
 
-        # Final model on all rows.
-        params = dict(cfg.xgb_params)
-        if cfg.study_name:
-            study = make_study(cfg.seed, cfg.storage, f"{cfg.study_name}-{t}")
-            if cfg.n_trials:
-                tune(X, y, g, t, names, seed=cfg.seed, n_trials=cfg.n_trials, timeout_s=cfg.timeout_s, study=study,
-                     callbacks=[trial_callback(t)] if trial_callback else None)
-            params = dict(study.best_params) if study.trials else params
-        elif cfg.n_trials:
-            # A fresh study per run (in memory unless cfg.storage names a database).
-            name = f"cathodeml-train-{t}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}" if cfg.storage else None
-            params, _ = tune(X, y, g, t, names, seed=cfg.seed, n_trials=cfg.n_trials, timeout_s=cfg.timeout_s,
-                             study=make_study(cfg.seed, cfg.storage, name),
-                             callbacks=[trial_callback(t)] if trial_callback else None)
-        best[t] = params
-        reg = fit_conformal(make_xgb(t, names, params, cfg.seed), X, y, g, cfg.confidence, cfg.seed)
-        targets[t] = TargetModel(t, reg, t in LOG_TARGETS, len(y), len(np.unique(g)), params)
+        # Final model on all rows: a named (shared) study, or a fresh one when tuning is on.
+        name = None
+        if cfg.tuning.study_name:
+            name = f"{cfg.tuning.study_name}-{t}"
+        elif cfg.tuning.n_trials and storage:
+            name = f"cathodeml-train-{t}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
+        final = estimator_for(cfg, t, study_name=name, storage=storage if name else None)
+        if isinstance(final, TunedRegressor):
+            final.fit(X, y, groups=g, callbacks=[trial_callback(t)] if trial_callback else None)
+            best[t], reg = final.best_params_, final.best_estimator_
+        else:
+            reg = final.fit(X, y, groups=g)
+            best[t] = dict(reg.params or {})
+        targets[t] = reg
         progress.advance()
     progress.stop()
 
@@ -142,43 +158,35 @@ def train(
         "data_sha256": data_sha256,
         "n_rows": int(len(frame)),
         "n_sources": int(frame["source"].nunique()),
-        "targets": {t: {"n_train": tm.n_train, "n_sources": tm.n_sources, "log10": tm.log10, "params": tm.params}
-                    for t, tm in targets.items()},
+        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "log10": r.transform == "log10",
+                        "params": best[t]} for t, r in targets.items()},
         "confidence": cfg.confidence,
         "seed": cfg.seed,
         "metrics": metrics,
     }
-    domain = ApplicabilityDomain().fit(frame, X_all, {t: frame[t].notna().to_numpy() for t in targets})
+    domain = ApplicabilityDomain(quantile=cfg.domain.quantile, min_sources=cfg.domain.min_sources).fit(
+        frame, X_all.to_numpy(), {t: frame[t].notna().to_numpy() for t in targets})
     model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain)
     return TrainResult(model, metrics, effects, oofs, data_sha256, best)
 
 
-def write_outputs(result: TrainResult, out: Path) -> dict[str, Path]:
-    """Model, metrics.json, treatment_effects.json, cv_table.csv and parity plots under ``out``."""
-    from cathodeml.training.plots import parity_plot
-
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"model": result.model.save(out / "model")}
-    paths["metrics"] = out / "metrics.json"
-    paths["metrics"].write_text(json.dumps(result.metrics, indent=2) + "\n")
-    paths["treatment_effects"] = out / "treatment_effects.json"
-    paths["treatment_effects"].write_text(json.dumps(result.treatment_effects, indent=2) + "\n")
-    paths["cv_table"] = out / "cv_table.csv"
-    cv_table(result.metrics).to_csv(paths["cv_table"], index=False)
-    for t, splits in result.oof.items():
-        if "grouped" in splits:
-            paths[f"parity_{t}"] = parity_plot(splits["grouped"]["xgboost"], t, result.metrics[t]["grouped"]["xgboost"],
-                                               out / "plots" / f"parity_{t}.png")
-        elif "random" in splits:
-            paths[f"parity_{t}"] = parity_plot(splits["random"]["xgboost"], t, result.metrics[t]["random"]["xgboost"],
-                                               out / "plots" / f"parity_{t}.png", split="random")
-    return paths
-
-
 def cv_table(metrics: Metrics) -> pd.DataFrame:
+    """One row per target × split × model with every metric (what ``cv_table.csv`` holds)."""
     rows = []
     for t, splits in metrics.items():
         for split, models in splits.items():
             for m, ms in models.items():
                 rows.append({"target": t, "split": split, "model": m, **ms})
     return pd.DataFrame(rows)
+
+
+def tune_target(cfg: TrainConfig, frame: pd.DataFrame, target: str, study_name: str) -> TunedRegressor:
+    """Run ``cfg.tuning.n_trials`` trials for one target into the study ``{study_name}-{target}``
+    (created or extended in ``cfg.tuning.storage``); ``train`` with the same study name uses
+    its best parameters."""
+    featurizer = RecipeFeaturizer().fit(frame)
+    X, y, g, _ = target_rows(frame, feature_frame(featurizer, frame), target)
+    if len(y) < 3:
+        raise ValueError(f"{target}: {len(y)} measured rows; tuning needs at least 3")
+    tuned = estimator_for(cfg, target, study_name=f"{study_name}-{target}", storage=cfg.tuning.storage)
+    return tuned.fit(X, y, groups=g)

@@ -1,70 +1,134 @@
 """Optuna search over XGBoost hyperparameters, scored by grouped cross-validation.
 
-The objective is the grouped-CV mean absolute error (folds keep sources whole), so the search
-rewards what generalises to a new paper. Inside ``train`` it is nested: each outer test fold gets
-its own study on its training rows only. Samplers are seeded TPE, so one worker with the same
-data and seed proposes the same trials; several ``cathodeml tune`` workers sharing one RDB
-storage (sqlite file, PostgreSQL, …) trade that determinism for speed.
+:class:`TunedRegressor` is a scikit-learn meta-estimator (like ``GridSearchCV``): its ``fit``
+runs a seeded TPE study on *its own* training rows — objective: the grouped-CV mean absolute
+error in the learner's model space, folds keeping sources whole, so the search rewards what
+generalises to a new paper — then refits the best parameters. Cross-validating a
+``TunedRegressor`` is therefore nested tuning: the outer test fold is never seen by the search.
+
+Samplers are seeded TPE, so one worker with the same data and seed proposes the same trials;
+several ``cathodeml tune`` workers sharing one RDB storage (sqlite file, PostgreSQL, …) trade
+that determinism for speed. Optuna's logging is quietened only for the duration of a study.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-import optuna
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import mean_absolute_error
+from sklearn.model_selection import cross_val_predict
 
 from cathodeml.models.conformal import group_cv
-from cathodeml.models.estimators import make_xgb
+from cathodeml.models.target import TRANSFORMS, TargetRegressor
+from cathodeml.training.config import DEFAULT_SEARCH_SPACE, SearchDim
 
 
-def suggest_params(trial: optuna.Trial) -> dict[str, Any]:
-    """The search space (log scales where the effect is multiplicative)."""
-    return {
-        "n_estimators": trial.suggest_int("n_estimators", 100, 800, step=50),
-        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
-        "max_depth": trial.suggest_int("max_depth", 2, 8),
-        "min_child_weight": trial.suggest_float("min_child_weight", 0.5, 10.0, log=True),
-        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
-        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.3, 1.0),
-        "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
-        "reg_alpha": trial.suggest_float("reg_alpha", 1e-3, 10.0, log=True),
-    }
+@contextmanager
+def quiet_optuna() -> Iterator[None]:
+    """Optuna's per-trial INFO lines off while the block runs; the caller's verbosity restored after."""
+    import optuna
 
-
-def grouped_cv_mae(X, y, groups, target, feature_names, params, seed, n_splits: int = 5) -> float:
-    """Mean absolute error of out-of-fold predictions under source-grouped folds."""
-    cv = group_cv(groups, len(y), seed, n_splits)
-    pred = np.empty(len(y))
-    split_groups = groups if len(np.unique(groups)) >= 2 else None
-    for train, test in cv.split(X, y, groups=split_groups):
-        model = make_xgb(target, feature_names, params, seed).fit(X[train], y[train])
-        pred[test] = model.predict(X[test])
-    return float(mean_absolute_error(y, pred))
-
-
-def make_study(seed: int, storage: str | None = None, study_name: str | None = None) -> optuna.Study:
-    return optuna.create_study(
-        direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=seed),
-        storage=storage,
-        study_name=study_name,
-        load_if_exists=study_name is not None,
-    )
-
-
-def tune(
-    X, y, groups, target, feature_names, *, seed: int, n_trials: int, timeout_s: float | None = None,
-    study: optuna.Study | None = None, callbacks: list[Callable] | None = None,
-) -> tuple[dict[str, Any], optuna.Study]:
-    """Run (or continue) a study; return the best parameters and the study."""
+    before = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = study or make_study(seed)
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(before)
 
-    def objective(trial: optuna.Trial) -> float:
-        return grouped_cv_mae(X, y, groups, target, feature_names, suggest_params(trial), seed)
 
-    study.optimize(objective, n_trials=n_trials, timeout=timeout_s, callbacks=callbacks or [])
-    return dict(study.best_params), study
+def suggest_params(trial: Any, space: Mapping[str, SearchDim]) -> dict[str, Any]:
+    """One trial's parameters from the search space."""
+    out: dict[str, Any] = {}
+    for name, dim in space.items():
+        if dim.type == "int":
+            out[name] = trial.suggest_int(name, int(dim.low), int(dim.high), step=int(dim.step or 1), log=dim.log)
+        else:
+            out[name] = trial.suggest_float(name, dim.low, dim.high, step=dim.step, log=dim.log)
+    return out
+
+
+def make_study(seed: int, storage: str | None = None, study_name: str | None = None):
+    import optuna
+
+    return optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed),
+                               storage=storage, study_name=study_name, load_if_exists=study_name is not None)
+
+
+def grouped_cv_mae(estimator: TargetRegressor, X: Any, y: np.ndarray, groups: np.ndarray | None,
+                   seed: int, n_splits: int = 5) -> float:
+    """MAE of out-of-fold predictions in the learner's model space, under source-grouped folds."""
+    cv = group_cv(groups, len(y), seed, n_splits)
+    split_groups = groups if groups is not None and len(np.unique(groups)) >= 2 else None
+    point = clone(estimator).set_params(confidence=None)
+    pred = cross_val_predict(point, X, y, groups=split_groups, cv=cv)
+    forward, _ = TRANSFORMS[estimator.transform]
+    return float(mean_absolute_error(forward(np.asarray(y, dtype=float)), forward(pred)))
+
+
+class TunedRegressor(RegressorMixin, BaseEstimator):
+    """A :class:`TargetRegressor` whose XGBoost parameters are searched by Optuna in ``fit``.
+
+    Parameters
+    ----------
+    estimator : TargetRegressor
+        The template; the best parameters are set on a clone of it.
+    search_space : dict or None
+        ``{parameter: SearchDim}``; None = :data:`~cathodeml.training.config.DEFAULT_SEARCH_SPACE`.
+    n_trials, timeout_s : int, float or None
+        The budget of one study.
+    n_splits, seed : int
+        Folds and seed of the objective (and of the sampler).
+    storage, study_name : str or None
+        An RDB study to create or extend (None: a new in-memory study).
+
+    Fitted attributes: ``best_params_``, ``best_value_``, ``n_trials_``, ``best_estimator_``.
+    """
+
+    def __init__(self, estimator: TargetRegressor | None = None, search_space: Mapping[str, SearchDim] | None = None,
+                 n_trials: int = 20, timeout_s: float | None = None, n_splits: int = 5, seed: int = 42,
+                 storage: str | None = None, study_name: str | None = None):
+        self.estimator = estimator
+        self.search_space = search_space
+        self.n_trials = n_trials
+        self.timeout_s = timeout_s
+        self.n_splits = n_splits
+        self.seed = seed
+        self.storage = storage
+        self.study_name = study_name
+
+    def fit(self, X: Any, y: Any, groups: np.ndarray | None = None,
+            callbacks: list[Callable] | None = None) -> TunedRegressor:
+        base = self.estimator if self.estimator is not None else TargetRegressor()
+        space = dict(self.search_space or DEFAULT_SEARCH_SPACE)
+        y = np.asarray(y, dtype=float)
+        study = make_study(self.seed, self.storage, self.study_name)
+
+        def objective(trial) -> float:
+            params = dict(base.params or {}) | suggest_params(trial, space)
+            return grouped_cv_mae(clone(base).set_params(params=params), X, y, groups, self.seed, self.n_splits)
+
+        with quiet_optuna():
+            if self.n_trials:
+                study.optimize(objective, n_trials=self.n_trials, timeout=self.timeout_s, callbacks=callbacks or [])
+        done = [t for t in study.trials if t.value is not None]
+        self.best_params_ = dict(base.params or {}) | (dict(study.best_params) if done else {})
+        self.best_value_ = float(study.best_value) if done else float("nan")
+        self.n_trials_ = len(study.trials)
+        self.study_name_ = study.study_name
+        self.best_estimator_ = clone(base).set_params(params=self.best_params_).fit(X, y, groups=groups)
+        return self
+
+    def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.best_estimator_.predict_interval(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.best_estimator_.predict(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags

@@ -16,8 +16,9 @@ anneal columns are left empty. ``ranges`` are inclusive grids. A constraint is
 the risk-adjusted value: with the default pessimistic risk, ``capacity_mah_g >= 170`` asks the
 *lower* interval bound to reach 170).
 
-Candidates are numbered 0…size−1 in mixed radix, so any slice of the grid can be built on its
-own — which is what lets ``screen`` stream millions of candidates and farm chunks out to Dask.
+Candidates are numbered 0…size−1 in mixed radix (numpy's ``ravel_multi_index`` over the
+option counts), so any slice of the grid can be built on its own — which is what lets
+``screen`` stream millions of candidates and farm chunks out to Dask.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cathodeml.data.columns import SPECS, TARGETS
 from cathodeml.data.rules import check_frame
+from cathodeml.errors import SpaceError
+from cathodeml.schema import SPECS, TARGETS
 
 OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d*)?(?:[eE]-?\d+)?)\s*$")
@@ -43,10 +45,6 @@ DEPENDENT = {
     "dopant": ("dopant_mol_pct",),
 }
 _SECTIONS = ("fixed", "protocol", "choices", "ranges", "constraints")
-
-
-class SpaceError(ValueError):
-    """A search space that cannot be used; the message lists every problem."""
 
 
 @dataclass(frozen=True)
@@ -159,15 +157,20 @@ class SearchSpace:
     def size(self) -> int:
         return int(np.prod(self.radices)) if self.dims else 1
 
+    def index_of(self, digits: np.ndarray) -> np.ndarray:
+        """Grid numbers of per-dimension option indices (rows of ``digits``)."""
+        if not self.dims:
+            return np.zeros(len(digits), dtype=np.int64)
+        return np.ravel_multi_index(np.asarray(digits, dtype=np.int64).T, tuple(self.radices)).astype(np.int64)
+
     def candidates(self, index: np.ndarray) -> pd.DataFrame:
         """The candidates with these grid numbers, as a recipe frame (fixed columns + one per dim)."""
         index = np.asarray(index, dtype=np.int64)
         cols: dict[str, Any] = {c: np.repeat(np.array([v], dtype=object), len(index)) for c, v in self.fixed}
-        rest = index.copy()
-        for (col, options), radix in zip(reversed(self.dims), reversed(self.radices)):
-            digit = rest % radix
-            rest //= radix
-            cols[col] = np.array(options, dtype=object)[digit]
+        if self.dims:
+            digits = np.unravel_index(index, tuple(self.radices))
+            for (col, options), digit in zip(self.dims, digits):
+                cols[col] = np.array(options, dtype=object)[digit]
         frame = pd.DataFrame(cols)
         for col, deps in DEPENDENT.items():
             if col in frame and frame[col].isna().any():

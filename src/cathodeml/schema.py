@@ -1,10 +1,13 @@
-"""The canonical recipe columns, once, as data.
+"""The canonical recipe columns, the targets' units and the prediction names — once, as data.
 
 Every table cathodeml reads or writes (the shipped dataset, a user's CSV, ``predict`` input and
-output) uses the column names of ``shared/recipe-columns.md``. This module is the one place that
-knows them: their kind, unit, allowed range or vocabulary, and the hint a scientist sees when a
-value breaks a rule. The pydantic :class:`~cathodeml.data.recipe.Recipe` and the frame validator
-both read these specs, so a rule is written once and enforced the same way everywhere.
+output) uses the canonical column names of the project's data contract (``recipe-columns.md``,
+summarised in the README). This module is the one place that knows them: their kind, unit,
+allowed range or vocabulary, the hint a scientist sees when a value breaks a rule, the unit
+each target is shown in and the names of the prediction columns. The pydantic
+:class:`~cathodeml.data.recipe.Recipe`, the frame validator, the REST request model and the
+MLflow signature all read these specs, so a rule is written once and enforced the same way
+everywhere.
 """
 
 from __future__ import annotations
@@ -144,11 +147,20 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("rct_after_cycles", "int", "protocol", "cycles", 0.0, 100000.0),
     # targets
     ColumnSpec("capacity_mah_g", "float", "target", "mAh/g", 0.0, 350.0, lo_open=True, hint="initial discharge capacity in mAh/g"),
-    ColumnSpec("retention_pct", "float", "target", "%", 0.0, 120.0, hint="a percentage — is it a fraction?"),
+    ColumnSpec("retention_pct", "float", "target", "%", 0.0, 100.0, hint="a percentage of the first cycle's capacity — is it a fraction?"),
     ColumnSpec("rct_ohm", "float", "target", "ohm", 0.0, 1.0e6, lo_open=True, hint="resistance in ohm"),
 )
 
 SPECS: dict[str, ColumnSpec] = {c.name: c for c in COLUMNS}
+#: The vocabulary type of each ``enum`` column (its members are the column's ``choices``).
+ENUM_TYPES: dict[str, type[StrEnum]] = {
+    "morphology": Morphology,
+    "history": History,
+    "regen_method": RegenMethod,
+    "coating_method": CoatingMethod,
+    "electrolyte": Electrolyte,
+    "cell_type": CellType,
+}
 CANONICAL: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 TARGETS: tuple[str, ...] = ("capacity_mah_g", "retention_pct", "rct_ohm")
 
@@ -161,8 +173,47 @@ TARGET_PROTOCOL: dict[str, tuple[str, ...]] = {
     "rct_ohm": ("v_min", "v_max", "test_temp_c", "rct_after_cycles", "electrolyte", "cell_type"),
 }
 FRACTIONS: tuple[str, ...] = ("ni_frac", "co_frac", "mn_frac", "al_frac")
-PREDICTION_SUFFIXES: tuple[str, ...] = ("_pred", "_lower", "_upper")
-PREDICTION_COLUMNS: tuple[str, ...] = tuple(
-    f"{t}{s}" for t in TARGETS for s in PREDICTION_SUFFIXES
-) + ("in_domain", "domain_notes")
 NUMERIC: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind in ("float", "int"))
+#: Every column a recipe may carry as input (all but the measured targets).
+INPUTS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.section != "target")
+
+# ---- targets: units and physical bounds ------------------------------------------------------
+
+#: How each target is shown to people (the one place Rct's unit is written).
+TARGET_UNITS: dict[str, str] = {"capacity_mah_g": "mAh/g", "retention_pct": "%", "rct_ohm": "Ω"}
+TARGET_NAMES: dict[str, str] = {"capacity_mah_g": "capacity", "retention_pct": "retention", "rct_ohm": "Rct"}
+#: Targets whose model (and SHAP values) live in log10 space: they span decades.
+LOG10_TARGETS: frozenset[str] = frozenset({"rct_ohm"})
+#: Physical limits of a prediction: retention is a share of the first cycle's capacity (the same
+#: range the reader accepts for a measured value); capacity and resistance are positive.
+PHYSICAL_BOUNDS: dict[str, tuple[float, float]] = {
+    "capacity_mah_g": (0.0, float("inf")),
+    "retention_pct": (SPECS["retention_pct"].lo or 0.0, SPECS["retention_pct"].hi or 100.0),
+    "rct_ohm": (0.0, float("inf")),
+}
+
+
+def model_unit(target: str) -> str:
+    """The unit of a target in its model's space (SHAP values are in it): ``log10(Ω)`` for Rct."""
+    unit = TARGET_UNITS[target]
+    return f"log10({unit})" if target in LOG10_TARGETS else unit
+
+
+def axis_label(target: str, *, model_space: bool = False) -> str:
+    """``capacity [mAh/g]``, ``Rct [log10(Ω)]``: a plot axis or a table heading."""
+    return f"{TARGET_NAMES[target]} [{model_unit(target) if model_space else TARGET_UNITS[target]}]"
+
+
+# ---- predictions -----------------------------------------------------------------------------
+
+PREDICTION_SUFFIXES: tuple[str, ...] = ("_pred", "_lower", "_upper")
+DOMAIN_COLUMNS: tuple[str, ...] = ("in_domain", "domain_notes")
+
+
+def prediction_columns(targets: tuple[str, ...] | list[str] = TARGETS, *, domain: bool = True) -> list[str]:
+    """``T_pred, T_lower, T_upper`` for each target (in :data:`TARGETS` order), then the domain columns."""
+    cols = [f"{t}{s}" for t in TARGETS if t in targets for s in PREDICTION_SUFFIXES]
+    return cols + (list(DOMAIN_COLUMNS) if domain else [])
+
+
+PREDICTION_COLUMNS: tuple[str, ...] = tuple(prediction_columns())

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-_LABEL = {"capacity_mah_g": "capacity [mAh/g]", "retention_pct": "retention [%]", "rct_ohm": "Rct [Ω]"}
+from cathodeml.plotting import new_figure, save_figure
+from cathodeml.schema import axis_label
 
 
 def plot_pareto(table: pd.DataFrame, objectives: list[tuple[str, bool]], path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=120)
+    fig = new_figure((6.4, 4.8))
+    ax = fig.subplots()
     (a, _), (b, _) = objectives[0], objectives[1] if len(objectives) > 1 else objectives[0]
     x, y = table[f"{a}_pred"], table[f"{b}_pred"]
     ax.errorbar(x, y, xerr=[x - table[f"{a}_lower"], table[f"{a}_upper"] - x],
@@ -24,12 +21,9 @@ def plot_pareto(table: pd.DataFrame, objectives: list[tuple[str, bool]], path: P
     for lab in sorted(labels.unique()):
         m = labels == lab
         ax.scatter(x[m], y[m], s=28, label=lab, zorder=3)
-    ax.set_xlabel(f"predicted {_LABEL.get(a, a)} (bars: interval)")
-    ax.set_ylabel(f"predicted {_LABEL.get(b, b)}")
+    ax.set_xlabel(f"predicted {axis_label(a)} (bars: interval)")
+    ax.set_ylabel(f"predicted {axis_label(b)}")
     ax.set_title("Recommended recipes (Pareto set under the chosen risk)", fontsize=10)
     ax.legend(fontsize=8, title="coating", title_fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -1,0 +1,115 @@
+"""What every command shares: the consoles, the one error handler, progress bars, options.
+
+A scientist never sees a Python traceback for a mistake in a spreadsheet, a missing model or a
+bad option: every error cathodeml raises on purpose (:class:`~cathodeml.errors.CathodeMLError`)
+and every file-system error is rendered here as one clear message with a non-zero exit code —
+1 for a problem with a file, a model or the data, 2 for a bad option.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from cathodeml.errors import CathodeMLError, ConfigError, Problem, RecipeValidationError
+
+# Wide enough for the result tables when output goes to a file or CI log (no terminal to measure).
+out = Console(width=None if sys.stdout.isatty() else 110, soft_wrap=True)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 110, soft_wrap=True)
+
+#: Exit code of a bad option (typer's own usage errors also exit 2).
+USAGE = 2
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def report_problems(path: Path | str, problems: list[Problem], ignored: list[str]) -> None:
+    err.print(f"[bold red]{escape(str(path))}: {len(problems)} problem(s)[/]")
+    for p in problems:
+        err.print(f"  {p}", markup=False, highlight=False)
+    if ignored:
+        err.print(f"[yellow]ignored columns (kept, not used): {escape(', '.join(ignored))}[/]")
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Render cathodeml's errors and file-system errors; anything else is a bug and propagates."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RecipeValidationError as exc:
+            report_problems(exc.path or "input", exc.problems, exc.ignored_columns)
+            raise typer.Exit(1) from None
+        except ConfigError as exc:
+            fail(str(exc), USAGE)
+        except (CathodeMLError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+def command(app: typer.Typer, name: str) -> Callable[[Callable], Callable]:
+    """Register ``func`` as command ``name`` of ``app`` behind the one error handler."""
+
+    def decorate(func: Callable) -> Callable:
+        return app.command(name)(handle_errors(func))
+
+    return decorate
+
+
+def progress(label: str):
+    """The bar every long command shows (on stderr): label, bar, done/total, elapsed time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err)
+
+
+class RichProgress:
+    """Adapter from the library's progress hooks (start/advance/stop) to a rich bar."""
+
+    def __init__(self) -> None:
+        self.bar = progress("{task.description}")
+        self.task = None
+
+    def start(self, total: int, description: str) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task(description, total=total)
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def load_model_or_fail(model: str | None):
+    from cathodeml.tracking.registry import load_model
+
+    with err.status(f"loading model {model or '(latest registered in ./cathodeml-runs)'}"):
+        return load_model(model)
+
+
+def refuse_same_file(output: Path, *inputs: Path | None) -> None:
+    """Refuse an output that is one of the inputs (a user file is only ever read)."""
+    for p in inputs:
+        if p is not None and output.resolve() == p.resolve():
+            fail(f"{output}: refusing to overwrite the input file; choose another output", USAGE)
+
+
+# Options several commands share, declared once so their flags and help stay the same.
+ModelOption = Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI (models:/cathodeml/3, runs:/…); default: latest registered")]
+SpaceOption = Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")]
+RiskOption = Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")]
+OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
+TrackingOption = Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite under ./cathodeml-runs)")]

@@ -1,0 +1,129 @@
+"""``cathodeml train`` and ``cathodeml tune``: thin front ends over :mod:`cathodeml.training`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, err, fail, out
+
+app = typer.Typer()
+
+SHORT = {"capacity_mah_g": "capacity mAh/g", "retention_pct": "retention %", "rct_ohm": "Rct log10 Ω"}
+
+
+def results_table(metrics: dict) -> Table:
+    t = Table(title="cross-validated performance (grouped by source = headline; random beside it)", title_justify="left")
+    for col in ("target", "model", "grp MAE", "grp R²", "grp cov", "rnd MAE", "rnd R²", "n"):
+        t.add_column(col, justify="right" if col not in ("target", "model") else "left")
+    fmt = lambda v: "—" if v != v else f"{v:.3g}"  # noqa: E731
+    nan = float("nan")
+    for target in [t for t in SHORT if t in metrics]:
+        splits = metrics[target]
+        for model in ("xgboost", "dummy", "ridge"):
+            g = splits.get("grouped", {}).get(model, {})
+            r = splits.get("random", {}).get(model, {})
+            t.add_row(SHORT[target], model, fmt(g.get("mae", nan)), fmt(g.get("r2", nan)), fmt(g.get("coverage", nan)),
+                      fmt(r.get("mae", nan)), fmt(r.get("r2", nan)), str((g or r).get("n", 0)))
+    return t
+
+
+def build_config(config: Path | None, **options: Any):
+    """The config file's settings (or the defaults), with every option the user gave on top."""
+    from cathodeml.training.config import TrainConfig
+
+    cfg = TrainConfig.from_yaml(config) if config else TrainConfig()
+    changes: dict[str, Any] = {}
+    tuning = {k: options.pop(k) for k in ("n_trials", "timeout_s", "storage", "study_name") if options.get(k) is not None}
+    tracking = {}
+    if options.get("tracking_uri") is not None:
+        tracking["uri"] = options.pop("tracking_uri")
+    if options.pop("no_mlflow", False):
+        tracking["enabled"] = False
+    changes.update({k: v for k, v in options.items() if v is not None})
+    if tuning:
+        changes["tuning"] = tuning
+    if tracking:
+        changes["tracking"] = tracking
+    return cfg.updated(**changes) if changes else cfg
+
+
+@command(app, "train")
+def train(
+    config: Annotated[Path | None, typer.Option("--config", help="training settings YAML (the config.yaml every run logs); options below override it")] = None,
+    data: Annotated[str | None, typer.Option("--data", help="recipe CSV/XLSX with targets (default: the shipped dataset)")] = None,
+    targets: Annotated[list[str] | None, typer.Option("--targets", help="targets to model (repeatable); default: all")] = None,
+    n_trials: Annotated[int | None, typer.Option("--n-trials", help="Optuna trials per target (0 = default parameters)")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per Optuna study")] = None,
+    storage: Annotated[str | None, typer.Option("--storage", help="Optuna RDB URL (default: sqlite file under ./cathodeml-runs)")] = None,
+    study_name: Annotated[str | None, typer.Option("--study-name", help="reuse/extend a shared study (see `cathodeml tune`)")] = None,
+    tracking_uri: TrackingOption = None,
+    out_dir: Annotated[str | None, typer.Option("--out", help="also write the model, metrics.json and plots here")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed for folds, XGBoost and Optuna [default: 42]")] = None,
+    confidence: Annotated[float | None, typer.Option(help="prediction-interval level [default: 0.9]")] = None,
+    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log to MLflow (needs --out)")] = False,
+) -> None:
+    """Train one model per target with grouped-CV evaluation, conformal intervals and MLflow tracking."""
+    import logging
+    import warnings
+
+    from cathodeml.training.pipeline import run
+    from cathodeml.training.train import load_training_data
+
+    cfg = build_config(config, data=data, targets=tuple(targets) if targets else None, n_trials=n_trials,
+                       timeout_s=timeout, storage=storage, study_name=study_name, tracking_uri=tracking_uri,
+                       out=out_dir, seed=seed, confidence=confidence, no_mlflow=no_mlflow)
+    if not cfg.tracking.enabled and cfg.out is None:
+        fail("--no-mlflow needs --out, or the model would be written nowhere", USAGE)
+    dataset = load_training_data(cfg.data)
+    out.print(f"training on {escape(dataset.label)}: {len(dataset.frame)} rows, {dataset.frame['source'].nunique()} "
+              f"sources (sha256 {dataset.sha256[:12]}…)")
+    # Third-party chatter off for this command only (set at run time, never at import; after
+    # mlflow's import, which configures its own logger).
+    import mlflow  # noqa: F401
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"mlflow\..*")
+        res = run(cfg, progress=RichProgress(), data=dataset)
+    if res.run_id:
+        out.print(f"MLflow: run {res.run_id} at {escape(res.tracking_uri or '')}; registered [bold]{escape(res.model_uri or '')}[/]")
+    out.print(results_table(res.result.metrics))
+    for t, splits in res.result.treatment_effects.items():
+        te = splits.get("grouped", {}).get("xgboost")
+        if te and te["n_pairs"]:
+            out.print(f"treatment effect vs the paper's control ({t}, grouped CV): MAE {te['mae']:.3g}, "
+                      f"sign agreement {te['sign_agreement']:.0%} over {te['n_pairs']} pairs")
+    if cfg.out is not None:
+        out.print(f"model and metrics written to {escape(cfg.out)}")
+
+
+@command(app, "tune")
+def tune(
+    target: Annotated[str, typer.Option("--target", help="the target to tune")],
+    study_name: Annotated[str, typer.Option("--study-name", help="study to create or join")],
+    storage: Annotated[str | None, typer.Option("--storage", help="Optuna RDB URL shared by all workers (sqlite file, postgresql://…)")] = None,
+    n_trials: Annotated[int, typer.Option("--n-trials")] = 20,
+    timeout: Annotated[float | None, typer.Option("--timeout")] = None,
+    data: Annotated[str | None, typer.Option("--data")] = None,
+    seed: Annotated[int, typer.Option()] = 42,
+    config: Annotated[Path | None, typer.Option("--config", help="training settings YAML (search space, folds)")] = None,
+) -> None:
+    """Run Optuna trials (grouped-CV MAE) into a shared study; train with --study-name to use it.
+
+    Start several workers with the same --storage and --study-name to search in parallel.
+    """
+    from cathodeml.training.train import load_training_data, tune_target
+
+    cfg = build_config(config, targets=(target,), seed=seed, data=data, n_trials=n_trials, timeout_s=timeout,
+                       storage=storage, study_name=study_name).with_default_storage()
+    dataset = load_training_data(cfg.data)
+    with err.status(f"tuning {target} on {dataset.label} ({n_trials} trials) into {cfg.tuning.storage}"):
+        tuned = tune_target(cfg, dataset.frame, target, study_name)
+    out.print(f"study {escape(tuned.study_name_)}: {tuned.n_trials_} trials, best grouped-CV MAE {tuned.best_value_:.4g}")
+    out.print(tuned.best_params_)

@@ -1,0 +1,25 @@
+"""Figures without global state: matplotlib's object API, no pyplot, no backend switch.
+
+``pyplot`` keeps a global figure registry and ``matplotlib.use`` changes the process's backend;
+a library must do neither (a user's notebook keeps its own backend). A ``Figure`` created
+directly renders through the Agg canvas when saved to PNG.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def new_figure(figsize: tuple[float, float], dpi: int = 120) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, dpi=dpi)
+
+
+def save_figure(fig: Any, path: str | Path) -> Path:
+    """Write ``fig`` as PNG at ``path`` (folders created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    return path

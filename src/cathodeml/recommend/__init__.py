@@ -1,0 +1,1 @@
+"""What to try next: search spaces, multi-objective recommendation, exhaustive screening, plots."""

@@ -1,0 +1,103 @@
+"""Recommending recipes: multi-objective search over a space (``recommend``).
+
+``recommend`` runs Optuna's NSGA-II (seeded) over the space, in generations: each generation's
+candidates are predicted in one batch. With the default *pessimistic* risk each objective is the
+interval bound on the unfavourable side (the lower bound of a quantity to maximise), so a
+recommendation is one the model is confident about, not one it merely guesses high. Candidates
+breaking a constraint, or outside the applicability domain (unless allowed), are infeasible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cathodeml.models.cathode_model import CathodeModel
+from cathodeml.recommend.space import SearchSpace
+from cathodeml.training.tune import quiet_optuna
+
+RISKS = ("pessimistic", "mean", "optimistic")
+
+
+@dataclass(frozen=True)
+class RecommendConfig:
+    objectives: tuple[tuple[str, bool], ...]
+    n: int = 20
+    trials: int = 400
+    population: int = 40
+    risk: str = "pessimistic"
+    allow_out_of_domain: bool = False
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        if self.risk not in RISKS:
+            raise ValueError(f"risk {self.risk!r} is not one of {', '.join(RISKS)}")
+        if self.n < 1 or self.trials < 1 or self.population < 2:
+            raise ValueError("n and trials must be ≥ 1 and population ≥ 2")
+
+
+def scores(space: SearchSpace, cfg: RecommendConfig, preds: pd.DataFrame) -> np.ndarray:
+    return np.column_stack([space.value_for(t, preds, mx, cfg.risk).to_numpy(dtype=float) for t, mx in cfg.objectives])
+
+
+def feasible(space: SearchSpace, cands: pd.DataFrame, preds: pd.DataFrame, risk: str, allow_out_of_domain: bool) -> np.ndarray:
+    """Constraints hold (on the risk-adjusted value) and, unless allowed, the candidate is in domain."""
+    ok = space.feasible(cands, preds, risk)
+    if not allow_out_of_domain and "in_domain" in preds:
+        ok &= preds["in_domain"].to_numpy(dtype=bool)
+    return ok
+
+
+def recommend(
+    model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, on_generation: Callable[[int], None] = lambda n: None
+) -> pd.DataFrame:
+    """The Pareto set (at most ``cfg.n`` rows): candidate columns, predictions, domain notes."""
+    import optuna
+
+    missing = [t for t, _ in cfg.objectives if t not in model.targets]
+    if missing:
+        raise ValueError(f"objective(s) {missing} not predicted by this model (it has {', '.join(model.targets)})")
+    sampler = optuna.samplers.NSGAIISampler(population_size=cfg.population, seed=cfg.seed)
+    with quiet_optuna():
+        study = optuna.create_study(directions=["maximize" if mx else "minimize" for _, mx in cfg.objectives],
+                                    sampler=sampler)
+        done = 0
+        while done < cfg.trials:
+            batch = [study.ask() for _ in range(min(cfg.population, cfg.trials - done))]
+            digits = np.array([[t.suggest_int(c, 0, len(opts) - 1) for c, opts in space.dims] for t in batch],
+                              dtype=np.int64).reshape(len(batch), len(space.dims))
+            index = space.index_of(digits)
+            cands = space.candidates(index)
+            preds = model.predict(cands)
+            vals = scores(space, cfg, preds)
+            ok = feasible(space, cands, preds, cfg.risk, cfg.allow_out_of_domain)
+            for k, t in enumerate(batch):
+                t.set_constraint("infeasible", 0.0 if ok[k] else 1.0)  # > 0 = violated (NSGA-II ranks it last)
+                t.set_user_attr("feasible", bool(ok[k]))
+                t.set_user_attr("index", int(index[k]))
+                study.tell(t, [float(v) if np.isfinite(v) else (-1e9 if mx else 1e9)
+                               for v, (_, mx) in zip(vals[k], cfg.objectives)])
+            done += len(batch)
+            on_generation(len(batch))
+        best = [t for t in study.best_trials if t.user_attrs["feasible"]]
+    if not best:
+        return pd.DataFrame()
+    index = np.unique([t.user_attrs["index"] for t in best])
+    cands = space.candidates(index)
+    preds = model.predict(cands)
+    out = pd.concat([cands, preds], axis=1)
+    first, mx = cfg.objectives[0]
+    key = space.value_for(first, preds, mx, cfg.risk)
+    out = out.assign(_key=key.to_numpy()).sort_values("_key", ascending=not mx, kind="stable").drop(columns="_key")
+    return out.head(cfg.n).reset_index(drop=True)
+
+
+def top_treatments(model: CathodeModel, candidates: pd.DataFrame, k: int = 3) -> pd.Series:
+    """Per candidate, the k treatment groups that move each objective most (signed SHAP sums)."""
+    from cathodeml.explain.attribution import Explainer
+
+    exp = Explainer(model).explain(candidates)
+    return pd.Series(exp.top_treatments_text(k), index=candidates.index)
