@@ -149,6 +149,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("capacity_mah_g", "float", "target", "mAh/g", 0.0, 350.0, lo_open=True, hint="initial discharge capacity in mAh/g"),
     ColumnSpec("retention_pct", "float", "target", "%", 0.0, 100.0, hint="a percentage of the first cycle's capacity — is it a fraction?"),
     ColumnSpec("rct_ohm", "float", "target", "ohm", 0.0, 1.0e6, lo_open=True, hint="resistance in ohm"),
+    # the user's own untreated sample (optional inputs: control-anchored predictions)
+    ColumnSpec("control_capacity_mah_g", "float", "control", "mAh/g", 0.0, 350.0, lo_open=True,
+               hint="initial discharge capacity in mAh/g",
+               description="your untreated sample of the same starting material, same protocol"),
+    ColumnSpec("control_retention_pct", "float", "control", "%", 0.0, 100.0,
+               hint="a percentage of the first cycle's capacity — is it a fraction?",
+               description="your untreated sample's retention after the same cycles"),
+    ColumnSpec("control_rct_ohm", "float", "control", "ohm", 0.0, 1.0e6, lo_open=True, hint="resistance in ohm",
+               description="your untreated sample's Rct at the same rct_after_cycles"),
 )
 
 SPECS: dict[str, ColumnSpec] = {c.name: c for c in COLUMNS}
@@ -163,6 +172,11 @@ ENUM_TYPES: dict[str, type[StrEnum]] = {
 }
 CANONICAL: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 TARGETS: tuple[str, ...] = ("capacity_mah_g", "retention_pct", "rct_ohm")
+#: ``control_T``: the user's own untreated sample for target T (optional input columns).
+CONTROLS: dict[str, str] = {t: f"control_{t}" for t in TARGETS}
+#: The columns of a dataset file (the shipped one, a lab's): every canonical column but the controls,
+#: which describe a prediction request, not a measured sample.
+DATASET_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.section != "control")
 
 #: The protocol columns that describe how each target was measured. The others belong to another
 #: target's measurement (the C-rate of the capacity test says nothing about Rct): treatment pairs
@@ -174,7 +188,7 @@ TARGET_PROTOCOL: dict[str, tuple[str, ...]] = {
 }
 FRACTIONS: tuple[str, ...] = ("ni_frac", "co_frac", "mn_frac", "al_frac")
 NUMERIC: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind in ("float", "int"))
-#: Every column a recipe may carry as input (all but the measured targets).
+#: Every column a recipe may carry as input (all but the measured targets; controls included).
 INPUTS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.section != "target")
 
 # ---- targets: units and physical bounds ------------------------------------------------------

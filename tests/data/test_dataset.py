@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from cathodeml.schema import CANONICAL, TARGETS
+from cathodeml.schema import DATASET_COLUMNS, TARGETS
 from cathodeml.data.dataset import build_datacard, dataset_path, load_datacard, load_dataset, sha256_bytes
 
 
@@ -20,7 +20,7 @@ def test_schema_accepts_every_row():
 
 
 def test_header_is_exactly_canonical(raw):
-    assert list(raw.columns) == list(CANONICAL)
+    assert list(raw.columns) == list(DATASET_COLUMNS)
 
 
 def test_sha256_matches_datacard():

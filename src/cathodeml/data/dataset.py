@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from cathodeml.schema import COLUMNS, TARGETS
+from cathodeml.schema import COLUMNS, DATASET_COLUMNS, TARGETS
 from cathodeml.data.io import read_recipes
 
 DATASET_FILE = "recipes.csv"
@@ -77,7 +77,7 @@ def build_datacard(csv_path: str | Path, *, name: str, version: str, description
     csv_path = Path(csv_path)
     frame = read_recipes(csv_path, dataset=True)
     kinds = {"enum": "category", "str": "text"}
-    units = {c.name: ("fraction" if c.unit == "-" else c.unit or kinds[c.kind]) for c in COLUMNS}
+    units = {c.name: ("fraction" if c.unit == "-" else c.unit or kinds[c.kind]) for c in COLUMNS if c.name in DATASET_COLUMNS}
     return Datacard(
         name=name,
         version=version,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import coating_class
-from cathodeml.schema import CANONICAL, TARGETS
+from cathodeml.schema import DATASET_COLUMNS, TARGETS
 
 NI_BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 NI_LABELS = ("<0.5", "0.5–0.6", "0.6–0.7", "0.7–0.8", "0.8–0.9", "≥0.9")
@@ -53,5 +53,5 @@ def coverage(frame: pd.DataFrame) -> Coverage:
         per_ni_band={str(k): int(v) for k, v in bands.value_counts(sort=False).items()} | {"unknown": int(bands.isna().sum())},
         per_regen_method=regen.value_counts().sort_index().to_dict(),
         per_electrolyte=frame["electrolyte"].fillna("unknown").value_counts().sort_index().to_dict(),
-        column_coverage={c: float(np.mean(frame[c].notna())) if len(frame) else 0.0 for c in CANONICAL},
+        column_coverage={c: float(np.mean(frame[c].notna())) if len(frame) else 0.0 for c in DATASET_COLUMNS},
     )

@@ -37,7 +37,7 @@ from cathodeml.schema import COLUMNS, SPECS, TARGET_PROTOCOL
 from cathodeml.features.base import combination_codes
 
 _CATEGORICAL = tuple(c.name for c in COLUMNS if c.kind == "enum")
-_NUMERIC = tuple(c.name for c in COLUMNS if c.kind in ("float", "int") and c.section not in ("target",))
+_NUMERIC = tuple(c.name for c in COLUMNS if c.kind in ("float", "int") and c.section not in ("target", "control"))
 _CHUNK = 20_000
 _PROTOCOL = {c.name for c in COLUMNS if c.section == "protocol"}
 
