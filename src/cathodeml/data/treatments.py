@@ -1,7 +1,9 @@
-"""What counts as a treatment: the one rule behind treated/control pairs and counterfactuals.
+"""What counts as a treatment: the one rule behind treated/control pairs, counterfactuals and
+control-anchored predictions.
 
 A sample is *treated* when it has a coating, a dopant or a regeneration route other than
-``none``; its paper's *control* is an untreated sample measured under the same protocol.
+``none``; its *control* is the untreated sample of the same starting material measured under
+the same protocol (in the literature: the same paper).
 """
 
 from __future__ import annotations
@@ -31,3 +33,21 @@ def is_regenerated(frame: pd.DataFrame) -> np.ndarray:
 def is_treated(frame: pd.DataFrame) -> np.ndarray:
     """Coated, doped or regenerated."""
     return is_coated(frame) | is_doped(frame) | is_regenerated(frame)
+
+
+def without_coating(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{c: np.nan for c in COATING_COLUMNS})
+
+
+def without_regeneration(frame: pd.DataFrame) -> pd.DataFrame:
+    regen = frame["regen_method"].where(frame["regen_method"].isna(), "none")
+    return frame.assign(regen_method=regen, **{c: np.nan for c in REGENERATION_COLUMNS})
+
+
+def without_dopant(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{c: np.nan for c in DOPING_COLUMNS})
+
+
+def untreated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same recipes with every treatment removed: what a user's control sample is."""
+    return without_dopant(without_regeneration(without_coating(frame)))

@@ -141,7 +141,14 @@ class Explainer:
             if t not in self.model.targets:
                 continue
             reg = self.model.targets[t]
-            sv = shap.TreeExplainer(reg.estimator_)(X)
-            sv.feature_names = names
-            exp.targets[t] = TargetExplanation(t, sv, reg.predict_model_space(X))
+            Xu = reg.model_matrix(X)
+            sv = shap.TreeExplainer(reg.estimator_)(Xu)
+            # Over every feature of the model (0 for those this target does not read); a smooth
+            # feature's value also carries what it adds outside the trees, so values still add up.
+            values = np.zeros((len(X), len(names)))
+            values[:, reg.columns_] = sv.values
+            for f, extra in reg.extra_by_feature(Xu).items():
+                values[:, names.index(f)] += extra
+            full = shap.Explanation(values=values, base_values=sv.base_values, data=X, feature_names=names)
+            exp.targets[t] = TargetExplanation(t, full, reg.predict_model_space(X))
         return exp

@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cathodeml.data.treatments import COATING_COLUMNS, DOPING_COLUMNS, REGENERATION_COLUMNS, is_coated, is_doped, is_regenerated
+from cathodeml.data.treatments import (
+    is_coated,
+    is_doped,
+    is_regenerated,
+    without_coating,
+    without_dopant,
+    without_regeneration,
+)
 from cathodeml.explain.attribution import recipe_ids
 from cathodeml.models.cathode_model import CathodeModel
 
@@ -34,12 +41,11 @@ COLUMNS = ["record_id", "change", "target", "pred", "counterfactual_pred", "coun
 def counterfactual_frame(typed: pd.DataFrame, change: str) -> pd.DataFrame:
     """The recipes with one treatment removed or moved one grid step (see :data:`CHANGES`)."""
     if change == "remove coating":
-        return typed.assign(**{c: np.nan for c in COATING_COLUMNS})
+        return without_coating(typed)
     if change == "remove regeneration":
-        regen = typed["regen_method"].where(typed["regen_method"].isna(), "none")
-        return typed.assign(regen_method=regen, **{c: np.nan for c in REGENERATION_COLUMNS})
+        return without_regeneration(typed)
     if change == "remove dopant":
-        return typed.assign(**{c: np.nan for c in DOPING_COLUMNS})
+        return without_dopant(typed)
     if change.startswith("coating wt%"):
         step = WT_STEP_PCT if "+" in change else -WT_STEP_PCT
         return typed.assign(coating_wt_pct=(typed["coating_wt_pct"] + step).where(lambda s: s >= 0))

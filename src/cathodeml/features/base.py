@@ -72,6 +72,12 @@ class BaseFeaturizer(ABC):
         """{label: treatment group} for every label."""
         return {label: self.group for label in self.feature_labels()}
 
+    def feature_sources(self) -> dict[str, tuple[str, ...]]:
+        """{label: the recipe columns it is computed from}: all of :attr:`columns` unless a
+        featurizer says better. A target model sees only the features whose sources it may
+        depend on (initial capacity never sees the cycle count)."""
+        return {label: tuple(self.columns) for label in self.feature_labels()}
+
     def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
         """Featurize every row: once per distinct combination of :attr:`columns`, then broadcast."""
         return per_unique(frame, self.columns, self.featurize, len(self.feature_labels()))

@@ -34,6 +34,16 @@ PROPERTIES: tuple[str, ...] = (
 )
 STATS: tuple[str, ...] = ("mean", "avg_dev", "minimum", "maximum")
 
+#: Transition-metal-site elements that can change oxidation state inside a layered oxide's usual
+#: window (2.5–4.5 V vs Li/Li⁺) and so carry capacity. Everything else put on the TM site — Mn⁴⁺,
+#: Al, Mg, Ti, Zr, W, B, Nb, Mo, Ta, La, Y, … — is electrochemically inactive there: it can
+#: stabilise the lattice, but it dilutes capacity.
+REDOX_ACTIVE: frozenset[str] = frozenset({"Ni", "Co", "Fe", "Cr", "V", "Cu"})
+
+
+def is_redox_active(symbol: str) -> bool:
+    return symbol in REDOX_ACTIVE
+
 CITATION = (
     "@article{ward_agrawal_choudary_wolverton_2016, title={A general-purpose machine learning framework for "
     "predicting properties of inorganic materials}, volume={2}, DOI={10.1038/npjcompumats.2017.28}, "

@@ -13,10 +13,6 @@ import pandas as pd
 from cathodeml.schema import CellType, Electrolyte
 from cathodeml.features.base import VectorizedFeaturizer, num, one_hot
 
-#: ``test_temp_c`` when the cell is empty: the contract's default (room temperature).
-DEFAULT_TEST_TEMP_C = 25.0
-
-
 class ProtocolFeaturizer(VectorizedFeaturizer):
     """Voltage window, C-rates and cycles (log scale), temperature, electrolyte, cell, EIS timing."""
 
@@ -34,6 +30,14 @@ class ProtocolFeaturizer(VectorizedFeaturizer):
             "protocol_half_cell", "protocol_rct_after_cycles", "protocol_log10_1p_rct_after_cycles",
         ]
 
+    def feature_sources(self) -> dict[str, tuple[str, ...]]:
+        own = {"protocol_v_min": ("v_min",), "protocol_v_max": ("v_max",), "protocol_window_v": ("v_min", "v_max"),
+               "protocol_log10_capacity_c_rate": ("capacity_c_rate",), "protocol_log10_cycle_c_rate": ("cycle_c_rate",),
+               "protocol_log10_cycles": ("cycles",), "protocol_test_temp_c": ("test_temp_c",),
+               "protocol_half_cell": ("cell_type",), "protocol_rct_after_cycles": ("rct_after_cycles",),
+               "protocol_log10_1p_rct_after_cycles": ("rct_after_cycles",)}
+        return {label: own.get(label, ("electrolyte",)) for label in self.feature_labels()}
+
     def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
         vmin, vmax = num(frame, "v_min"), num(frame, "v_max")
         temp = num(frame, "test_temp_c")
@@ -43,7 +47,7 @@ class ProtocolFeaturizer(VectorizedFeaturizer):
                 vmin, vmax, vmax - vmin,
                 np.log10(num(frame, "capacity_c_rate")), np.log10(num(frame, "cycle_c_rate")),
                 np.log10(num(frame, "cycles")),
-                np.where(np.isnan(temp), DEFAULT_TEST_TEMP_C, temp),
+                temp,  # blank = 25 °C: filled by cathodeml.data.defaults before featurizing
             ]
         half = one_hot(frame["cell_type"], (CellType.half.value,))
         return np.column_stack([*cols, one_hot(frame["electrolyte"], self._electrolytes), half, rct_n, np.log10(1 + rct_n)])

@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from cathodeml.data.defaults import with_defaults
 from cathodeml.schema import CANONICAL, NUMERIC, SPECS
 from cathodeml.features import coating as coating_mod
 from cathodeml.features.base import GROUPS, BaseFeaturizer
@@ -25,7 +26,7 @@ from cathodeml.features.process import DopingFeaturizer, RegenerationFeaturizer
 from cathodeml.features.protocol import ProtocolFeaturizer
 
 #: Bump when a featurizer's meaning changes without its labels changing.
-FEATURE_LOGIC_VERSION = 1
+FEATURE_LOGIC_VERSION = 2  # 2: blanks read through cathodeml.data.defaults
 
 
 def default_featurizers() -> list[BaseFeaturizer]:
@@ -94,24 +95,26 @@ class RecipeFeaturizer(TransformerMixin, BaseEstimator):
         if len(set(labels)) != len(labels):
             dup = sorted({x for x in labels if labels.count(x) > 1})
             raise ValueError(f"featurizers produce duplicate labels: {dup}")
-        groups = {}
+        groups, sources = {}, {}
         for f in feats:
             if f.group not in GROUPS:
                 raise ValueError(f"{type(f).__name__}.group = {f.group!r} is not one of {GROUPS}")
             groups.update(f.feature_groups())
+            sources.update(f.feature_sources())
         self.featurizers_ = feats
         read = [c for f in feats for c in f.columns]
         self.feature_names_in_ = np.asarray(list(dict.fromkeys(read)), dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
         self.feature_names_out_ = np.asarray(labels, dtype=object)
         self.feature_groups_ = groups
+        self.feature_sources_ = sources
         self.n_features_out_ = len(labels)
         self.feature_set_version_ = feature_set_version(feats)
         return self
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "featurizers_")
-        frame = as_recipe_frame(X)
+        frame = with_defaults(as_recipe_frame(X))
         # Filled block by block into one preallocated float32 array: XGBoost computes in float32
         # anyway, and at a million rows the float64 matrix (1 GB) costs seconds of page faults.
         out = np.empty((len(frame), self.n_features_out_), dtype=np.float32)

@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.data.rules import check_frame
+from cathodeml.data.treatments import untreated
 from cathodeml.errors import RecipeValidationError
 from cathodeml.features.recipe import RecipeFeaturizer, as_recipe_frame
+from cathodeml.models.anchoring import Anchor
 from cathodeml.models.domain import ApplicabilityDomain
 from cathodeml.models.target import TargetRegressor
-from cathodeml.schema import TARGETS, prediction_columns
+from cathodeml.models.transforms import get_transform
+from cathodeml.schema import CONTROLS, TARGETS, prediction_columns
 
 
 @dataclass
@@ -31,6 +34,7 @@ class CathodeModel:
     confidence: float
     meta: dict[str, Any] = field(default_factory=dict)
     domain: ApplicabilityDomain | None = None
+    anchors: dict[str, Anchor] = field(default_factory=dict)
 
     @property
     def feature_names(self) -> list[str]:
@@ -74,4 +78,34 @@ class CathodeModel:
         out = self.predict_features(X)
         if self.domain is not None:
             out = pd.concat([out, self.domain.assess(typed, X)], axis=1)
+        self._anchor(typed, X, out)
         return out
+
+    def _anchor(self, typed: pd.DataFrame, X: np.ndarray, out: pd.DataFrame) -> None:
+        """Replace predictions of rows that give the user's own control by anchored ones (in place)."""
+        notes: list[tuple[np.ndarray, str]] = []
+        for t, anchor in self.anchors.items():
+            col = CONTROLS[t]
+            if t not in self.targets or col not in typed or typed[col].isna().all():
+                continue
+            rows = np.flatnonzero(typed[col].notna().to_numpy())
+            reg = self.targets[t]
+            tf = get_transform(reg.transform)
+            z = reg.predict_model_space(X[rows])
+            z0 = reg.predict_model_space(self.featurize(untreated(typed.iloc[rows])))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                zc = tf.forward(typed[col].to_numpy(dtype=float)[rows])
+            za = anchor.anchored(zc, z - z0)
+            a, b = tf.inverse(za - anchor.halfwidth), tf.inverse(za + anchor.halfwidth)
+            lo, hi = (a, b) if tf.increasing else (b, a)
+            vals = [tf.inverse(za), lo, hi]
+            if reg.bounds is not None:
+                vals = [np.clip(v, *reg.bounds) for v in vals]
+            for suffix, v in zip(("_pred", "_lower", "_upper"), vals):
+                out.loc[rows, f"{t}{suffix}"] = v
+            notes.append((rows, anchor.note()))
+        if notes and "domain_notes" in out:
+            text = out["domain_notes"].to_numpy(dtype=object)
+            for rows, note in notes:
+                text[rows] = [f"{n}; {note}" if n else note for n in text[rows]]
+            out["domain_notes"] = text

@@ -7,10 +7,18 @@ with the confidence of its nearest leaves. So every prediction carries ``in_doma
 * chemistry never seen in training — an element in the coating, dopant or cathode, a coating
   class (``coating element Ce never seen in training``);
 * a categorical value never seen (``electrolyte solid_halide never seen in training``);
-* a number outside the training range of its column (``v_max 4.8 V above training max 4.6 V``);
+  blanks that mean a default (:mod:`cathodeml.data.defaults`) are read as that default on both
+  sides, so ``morphology polycrystalline`` or ``al_frac`` 0 get the blank's verdict;
+* a number outside the training range of its column by more than ``range_tolerance`` (10 %) of
+  that range's span (``v_max 4.8 V above training max 4.6 V``): a 650 °C anneal when training
+  stopped at 600 °C is an interpolation a tree makes flat anyway, and flagging it made half of
+  a new paper's recipes "out of domain" under grouped CV without separating worse predictions;
 * a recipe far from every training recipe: Euclidean distance to the nearest training recipe in
   the standardised feature space (training medians imputed for unknowns) above the 95th
-  percentile of the training recipes' own leave-one-out nearest-neighbour distances.
+  percentile of the training recipes' own leave-one-out nearest-neighbour distances. For a
+  target, the space is that target's own features (what its model reads): a retention-test
+  cycle count says nothing about how well the capacity model knows a recipe. The search is a
+  scikit-learn ``NearestNeighbors`` index over the unique training rows.
 
 Each target's model is trained only on the rows that report that target (capacity on ~half of
 the recipes, Rct on one paper), so the same checks also run per target against that target's
@@ -33,6 +41,7 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
+from cathodeml.data.defaults import with_defaults
 from cathodeml.schema import COLUMNS, SPECS, TARGET_PROTOCOL
 from cathodeml.features.base import combination_codes
 
@@ -80,11 +89,11 @@ class _Scope:
     seen: dict[str, set[str]]
     categories: dict[str, set[str]]
     ranges: dict[str, tuple[float, float]]
-    members: np.ndarray | None = None  # over the unique training rows; None = all
     threshold: float = float("inf")
     n_rows: int = 0
     n_sources: int = 0
     ignored: frozenset[str] = frozenset()
+    space: _Space | None = None
 
 
 def _scope_of(frame: pd.DataFrame) -> _Scope:
@@ -102,13 +111,54 @@ def _scope_of(frame: pd.DataFrame) -> _Scope:
     return _Scope(seen, categories, ranges, n_rows=len(frame), n_sources=n_sources)
 
 
-def _loo_threshold(train: np.ndarray, quantile: float) -> float:
-    """Quantile of each training recipe's distance to its nearest other training recipe."""
-    if len(train) < 2:
-        return float("inf")
-    d = _pairwise(train, train)
-    np.fill_diagonal(d, np.inf)
-    return float(np.quantile(d.min(axis=1), quantile))
+@dataclass
+class _Space:
+    """A standardised feature space and the nearest-neighbour index of its unique training rows."""
+
+    columns: np.ndarray
+    center: np.ndarray
+    scale: np.ndarray
+    index: object  # sklearn NearestNeighbors
+    n_unique: int
+
+    @classmethod
+    def fit(cls, X: np.ndarray, features: np.ndarray | None = None) -> _Space:
+        from sklearn.neighbors import NearestNeighbors
+
+        X = np.where(np.isfinite(np.asarray(X, dtype=float)), X, np.nan)
+        cols = np.arange(X.shape[1]) if features is None else np.asarray(features, dtype=np.int64)
+        with warnings.catch_warnings():  # all-NaN feature columns are expected (unused treatments)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            center = np.nanmedian(X[:, cols], axis=0)
+            spread = np.nanstd(X[:, cols], axis=0)
+        varying = np.isfinite(spread) & (spread > 1e-9)  # constant features carry no distance
+        center = np.where(np.isnan(center), 0.0, center)[varying]
+        space = cls(cols[varying], center.astype(np.float32), spread[varying].astype(np.float32), None, 0)
+        # Unique rows only: a recipe repeated across papers would otherwise have a neighbour at
+        # distance 0 and pull the threshold to zero.
+        train = np.unique(space.scaled(X), axis=0)
+        space.n_unique = len(train)
+        space.index = NearestNeighbors(n_neighbors=min(2, len(train))).fit(train)
+        return space
+
+    def scaled(self, X: np.ndarray) -> np.ndarray:
+        A = np.asarray(X, dtype=np.float32)[:, self.columns]
+        A = np.where(np.isfinite(A), A, self.center)
+        return (A - self.center) / self.scale
+
+    def nearest(self, X: np.ndarray) -> np.ndarray:
+        out = np.empty(len(X), dtype=np.float32)
+        for start in range(0, len(X), _CHUNK):
+            d, _ = self.index.kneighbors(self.scaled(X[start : start + _CHUNK]), n_neighbors=1)
+            out[start : start + _CHUNK] = d[:, 0]
+        return out
+
+    def loo_threshold(self, quantile: float) -> float:
+        """Quantile of each unique training recipe's distance to its nearest other one."""
+        if self.n_unique < 2:
+            return float("inf")
+        d, _ = self.index.kneighbors(n_neighbors=1)  # query points excluded: leave one out
+        return float(np.quantile(d[:, 0], quantile))
 
 
 # One check = (key, per-row message index, message table); key says which column or test it is,
@@ -122,94 +172,47 @@ class ApplicabilityDomain:
 
     quantile: float = 0.95
     min_sources: int = 2
+    range_tolerance: float = 0.1
     seen_: dict[str, set[str]] = field(default_factory=dict)
     categories_: dict[str, set[str]] = field(default_factory=dict)
     ranges_: dict[str, tuple[float, float]] = field(default_factory=dict)
-    center_: np.ndarray | None = None
-    scale_: np.ndarray | None = None
-    train_: np.ndarray | None = None
-    columns_: np.ndarray | None = None
+    space_: _Space | None = None
     threshold_: float = float("nan")
     targets_: dict[str, _Scope] = field(default_factory=dict)
 
-    def fit(self, frame: pd.DataFrame, X: np.ndarray, targets: Mapping[str, np.ndarray] | None = None) -> ApplicabilityDomain:
-        """``targets`` maps a target name to the boolean mask of the rows its model was trained on."""
-        frame = frame.reset_index(drop=True)
+    def fit(self, frame: pd.DataFrame, X: np.ndarray, targets: Mapping[str, np.ndarray] | None = None,
+            features: Mapping[str, np.ndarray] | None = None) -> ApplicabilityDomain:
+        """``targets`` maps a target name to the boolean mask of the rows its model was trained on;
+        ``features`` a target name to the indices of the features its model reads (default: all)."""
+        frame = with_defaults(frame.reset_index(drop=True))
+        X = np.asarray(X)
         scope = _scope_of(frame)
         self.seen_, self.categories_, self.ranges_ = scope.seen, scope.categories, scope.ranges
-        X = np.where(np.isfinite(np.asarray(X, dtype=float)), X, np.nan)
-        with warnings.catch_warnings():  # all-NaN feature columns are expected (unused treatments)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            self.center_ = np.nanmedian(X, axis=0)
-            spread = np.nanstd(X, axis=0)
-        self.center_ = np.where(np.isnan(self.center_), 0.0, self.center_)
-        varying = np.isfinite(spread) & (spread > 1e-9)
-        self.columns_ = np.flatnonzero(varying)  # constant features carry no distance
-        self.center_, self.scale_ = self.center_[self.columns_], spread[self.columns_]
-        # Unique rows only: a recipe repeated across papers would otherwise have a neighbour at
-        # distance 0 and pull the threshold to zero.
-        self.train_, inverse = np.unique(self._scaled(X), axis=0, return_inverse=True)
-        inverse = np.asarray(inverse).reshape(-1)
-        self.threshold_ = _loo_threshold(self.train_, self.quantile)
+        self.space_ = _Space.fit(X)
+        self.threshold_ = self.space_.loo_threshold(self.quantile)
         self.targets_ = {}
         for name, mask in (targets or {}).items():
             mask = np.asarray(mask, dtype=bool)
             sub = _scope_of(frame[mask])
-            sub.members = np.zeros(len(self.train_), dtype=bool)
-            sub.members[inverse[mask]] = True
-            sub.threshold = _loo_threshold(self.train_[sub.members], self.quantile)
+            sub.space = _Space.fit(X[mask], None if features is None else features.get(name))
+            sub.threshold = sub.space.loo_threshold(self.quantile)
             sub.ignored = frozenset(_ignored(name))
             self.targets_[name] = sub
-        if self.targets_:  # training rows with the same target membership side by side (see _nearest)
-            order = np.lexsort([sub.members for sub in self.targets_.values()])
-            self.train_ = self.train_[order]
-            for sub in self.targets_.values():
-                sub.members = sub.members[order]
         return self
 
-    def _scaled(self, X: np.ndarray) -> np.ndarray:
-        center, scale = self.center_.astype(np.float32), self.scale_.astype(np.float32)
-        X = np.asarray(X, dtype=np.float32)[:, self.columns_]
-        X = np.where(np.isfinite(X), X, center)
-        return (X - center) / scale
-
     def _scopes(self) -> list[tuple[str, _Scope]]:
-        union = _Scope(self.seen_, self.categories_, self.ranges_, None, self.threshold_)
+        union = _Scope(self.seen_, self.categories_, self.ranges_, self.threshold_, space=self.space_)
         return [("", union), *self.targets_.items()]
 
     def nearest_distance(self, X: np.ndarray) -> np.ndarray:
-        """Distance of each row to its nearest training recipe (scaled feature space)."""
-        return self._nearest(X, [("", _Scope({}, {}, {}))])[""]
+        """Distance of each row to its nearest training recipe (scaled feature space, all features)."""
+        return self.space_.nearest(X)
 
-    def _nearest(self, X: np.ndarray, scopes: list[tuple[str, _Scope]]) -> dict[str, np.ndarray]:
-        """Nearest-training-recipe distance per scope, from one distance matrix per chunk.
-
-        The training rows are stored sorted by which targets' data they belong to, so the matrix
-        splits into a few column blocks; each block's row minima are computed once (on views, no
-        copies) and shared by every scope that contains the block. Minima are taken over squared
-        distances; only the final minima are square-rooted.
-        """
-        train = self.train_
-        b2 = np.einsum("ij,ij->i", train, train)[None, :]
-        minus_2t = np.ascontiguousarray(-2.0 * train.T, dtype=np.float32)
-        member = np.stack([np.ones(len(train), bool) if s.members is None else s.members for _, s in scopes], axis=1)
-        starts = np.flatnonzero(np.r_[True, (member[1:] != member[:-1]).any(axis=1)])
-        blocks = [(a, b, member[a]) for a, b in zip(starts, np.r_[starts[1:], len(train)])]
-        out = np.full((len(scopes), len(X)), np.inf, dtype=np.float32)
-        for start in range(0, len(X), _CHUNK):
-            A = self._scaled(X[start : start + _CHUNK])
-            d2 = A @ minus_2t
-            d2 += np.einsum("ij,ij->i", A, A)[:, None]
-            d2 += b2
-            view = out[:, start : start + _CHUNK]
-            for a, b, inside in blocks:
-                m = d2[:, a:b].min(axis=1)
-                for k in np.flatnonzero(inside):
-                    np.minimum(view[k], m, out=view[k])
-        return {name: np.sqrt(np.maximum(out[k], 0.0)) for k, (name, _) in enumerate(scopes)}
-
-    def assess(self, frame: pd.DataFrame, X: np.ndarray) -> pd.DataFrame:
+    def assess(self, frame: pd.DataFrame, X: np.ndarray, target: str | None = None) -> pd.DataFrame:
         """``in_domain`` (bool) and ``domain_notes`` (``; ``-joined reasons) for each row.
+
+        ``target`` asks for one target's own verdict alone (its rows, its features, its protocol),
+        which is what grouped CV measures per target.
 
         Each check yields, per row, the index of its message in a small table (−1 = fine); the
         notes are then built once per distinct combination of messages, which keeps a
@@ -217,8 +220,9 @@ class ApplicabilityDomain:
         """
         if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
             frame = frame.reset_index(drop=True)  # (a copy: costly on a million rows, so only if needed)
+        frame = with_defaults(frame)  # a stated default is the blank: same verdict
         n = len(frame)
-        scopes = self._scopes()
+        scopes = self._scopes() if target is None else [("", self.targets_[target])]
         checks: dict[str, list[_Check]] = {name: [] for name, _ in scopes}
 
         def add(name: str, key: str, codes: np.ndarray, table: list[str], rows: np.ndarray | None = None) -> None:
@@ -260,16 +264,18 @@ class ApplicabilityDomain:
                 if values is None:
                     values = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
                 lo, hi = scope.ranges[c]
+                slack = self.range_tolerance * (hi - lo)
                 with np.errstate(invalid="ignore"):
-                    outside = np.flatnonzero((values > hi) | (values < lo))
+                    outside = np.flatnonzero((values > hi + slack) | (values < lo - slack))
                 if not len(outside):  # only the offending rows get a message lookup
                     continue
                 codes, uniques = pd.factorize(values[outside])
                 table = [f"{c} {v:g}{unit} above training max {hi:g}{unit}" if v > hi
                          else f"{c} {v:g}{unit} below training min {lo:g}{unit}" for v in uniques]
                 add(name, c, codes, table, outside)
-        for name, dist in self._nearest(X, scopes).items():
-            threshold = dict(scopes)[name].threshold
+        for name, scope in scopes:
+            dist = scope.space.nearest(X)
+            threshold = scope.threshold
             far = dist > threshold
             if not far.any():
                 continue
@@ -330,8 +336,3 @@ def _group(n: int, checks: list[_Check]) -> tuple[np.ndarray, list[list[tuple[st
     return group, table
 
 
-def _pairwise(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Euclidean distances between rows of A and rows of B (float32, via the dot-product form)."""
-    a2 = np.einsum("ij,ij->i", A, A)[:, None]
-    b2 = np.einsum("ij,ij->i", B, B)[None, :]
-    return np.sqrt(np.maximum(a2 + b2 - 2.0 * (A @ B.T), 0.0))

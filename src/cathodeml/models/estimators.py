@@ -1,18 +1,8 @@
 """The base learners of a target model and their baselines, built from feature *names*.
 
-Physics fixes some directions, so the XGBoost models carry monotone constraints (at fixed
-everything else):
-
-* ``retention_pct`` does not increase with cycles (``protocol_log10_cycles``), with the upper
-  cut-off voltage (``protocol_v_max``) or with the width of the window (``protocol_window_v``:
-  it moves with v_max, so leaving it free would let the model undo the v_max constraint);
-* ``capacity_mah_g`` does not increase with the C-rate at which it was measured
-  (``protocol_log10_capacity_c_rate``) and does not decrease with the upper cut-off voltage or
-  the window (more of the Li is extracted);
-* ``rct_ohm`` has none (its dependence on coating amount is not monotone: the optimum).
-
-Constraints are given as ``{feature name: +1 | -1}`` and resolved against the feature names the
-model is fitted on, so a learner is not tied to one feature list.
+Monotone constraints (which directions physics fixes: :mod:`cathodeml.models.physics`) are given
+as ``{feature name: +1 | -1}`` and resolved against the feature names the learner is fitted on,
+so a learner is not tied to one feature list.
 """
 
 from __future__ import annotations
@@ -27,12 +17,6 @@ from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
-
-MONOTONE: dict[str, dict[str, int]] = {
-    "retention_pct": {"protocol_log10_cycles": -1, "protocol_v_max": -1, "protocol_window_v": -1},
-    "capacity_mah_g": {"protocol_log10_capacity_c_rate": -1, "protocol_v_max": 1, "protocol_window_v": 1},
-    "rct_ohm": {},
-}
 
 DEFAULT_XGB_PARAMS: dict[str, Any] = {
     "n_estimators": 300,

@@ -1,20 +1,35 @@
 """``TargetRegressor``: one target's model as a scikit-learn estimator.
 
-A measured property is learnt in the space where it behaves (``transform``: Rct in log10 Ω,
-because it spans decades), by a base learner whose monotone constraints are given by feature
-*name* (``monotone``), and wrapped in a conformal interval calibrated on grouped out-of-fold
-residuals (``confidence``; see :mod:`cathodeml.models.conformal`). Predictions are mapped back
-to the target's units and clipped to its physical bounds.
+A measured property is learnt
+
+* from **its own inputs** (``features``: initial capacity never sees the cycle count of the
+  retention test; see :mod:`cathodeml.models.physics`),
+* in the space where it behaves (``transform``: Rct in log10 Ω, retention as the log of the
+  capacity lost, see :mod:`cathodeml.models.transforms`),
+* by a base learner whose **monotone constraints** are given by feature *name*, in the target's
+  own direction (``monotone``: retention non-increasing in cycles is ``-1``, flipped internally
+  for a decreasing transform),
+* with **smooth, additive** dependence on the features in ``smooth`` (``{feature: minimum slope
+  in model space}``; see :mod:`cathodeml.models.smoothing`) — retention keeps fading with
+  cycles instead of stepping once and plateauing,
+* wrapped in a **conformal interval** calibrated on grouped out-of-fold residuals, per stratum
+  (untreated / treated, from ``strata_features``) and widened by the share of ``key_features``
+  that are unknown (see :mod:`cathodeml.models.conformal`).
+
+Predictions are mapped back to the target's units and clipped to its physical ``bounds``.
 
 Because it is an ordinary estimator (``__init__`` stores parameters, ``fit`` validates and sets
-attributes ending in ``_``), scikit-learn's ``clone``, cross-validation and tuning work on it,
-and ``tests/models/test_target.py`` runs ``parametrize_with_checks`` over it.
+attributes ending in ``_``), scikit-learn's ``clone``, cross-validation and tuning work on it;
+``tests/models/test_target.py`` runs ``parametrize_with_checks`` over it.
 
-``estimator_`` is the full-data base learner, in model space: it is what SHAP explains.
+``estimator_`` is the full-data base learner on ``features_`` (model space); it is what SHAP
+explains, and :meth:`extra_model_space` is the part of the prediction that belongs to the smooth
+features outside the trees (their SHAP value carries it).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,19 +37,20 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from cathodeml.models.conformal import conformal_halfwidth
-from cathodeml.models.estimators import MONOTONE, make_learner
-from cathodeml.schema import LOG10_TARGETS, PHYSICAL_BOUNDS
+from cathodeml.models.conformal import Calibration, out_of_fold
+from cathodeml.models.estimators import make_learner
+from cathodeml.models.smoothing import SmoothCurve, split_values, staircase
+from cathodeml.models.transforms import get_transform
 
-#: Invertible maps from a target's units to its model space.
-TRANSFORMS: dict[str, tuple[Any, Any]] = {
-    "identity": (lambda y: y, lambda z: z),
-    "log10": (np.log10, lambda z: 10.0**z),
-}
+
+def _weight_key(learner: Any) -> str:
+    """How a learner takes sample weights (a pipeline routes them to its last step)."""
+    steps = getattr(learner, "steps", None)
+    return f"{steps[-1][0]}__sample_weight" if steps else "sample_weight"
 
 
 class TargetRegressor(RegressorMixin, BaseEstimator):
-    """One target: transform → base learner with named monotone constraints → conformal interval.
+    """One target: its inputs → transform → constrained learner (+ smooth terms) → conformal interval.
 
     Parameters
     ----------
@@ -42,58 +58,173 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         The base learner (the baselines are evaluated through the same wrapper).
     params : dict or None
         XGBoost parameters over :data:`~cathodeml.models.estimators.DEFAULT_XGB_PARAMS`.
+    features : tuple of str or None
+        The input features this target may use (None = all).
     monotone : dict or None
-        ``{feature name: +1 | -1}``; names absent from the fitted features are an error.
-    transform : {"identity", "log10"}
+        ``{feature: +1 | -1}`` in the target's direction; features not used are ignored.
+    smooth : dict or None
+        ``{feature: minimum slope}`` (model space per unit of the feature) of features that act
+        additively through a smooth monotone curve (xgboost only).
+    transform : {"identity", "log10", "fade"}
         Space the learner works in; predictions are mapped back.
     bounds : tuple or None
         ``(low, high)`` physical limits applied to predictions and interval bounds.
+    key_features : tuple of str
+        Features whose absence widens the interval.
+    strata : tuple of (str, tuple of str)
+        Mondrian strata in priority order: a row belongs to the first stratum one of whose
+        features is > 0 (e.g. ``("coated", ("coating_present",))``); rows in none form stratum 0.
+    interval_space : {"model", "units"}
+        Where the conformal scores live: ``model`` gives multiplicative intervals in a log space
+        (Rct), ``units`` symmetric ones in the target's units (retention: in the log-loss space a
+        70 %-retention recipe would get a 40-point interval because the space is steep there).
+    impute : tuple of str
+        Features whose unknown values are replaced by the typical known *non-zero* value of the
+        training rows (an unknown dopant amount = a typical doping level). XGBoost's monotone
+        constraints do not bind the branch taken by missing values, so a monotone feature that
+        may be unknown must be imputed for its direction to hold.
     confidence : float or None
         Interval level; ``None`` fits the point model only (no calibration folds).
-    n_splits : int
-        Calibration folds (grouped by ``groups`` when given to :meth:`fit`).
-    seed : int
-        Seeds the learner and the folds.
+    n_splits, seed : int
+        Calibration folds (grouped by ``groups`` when given to :meth:`fit`) and the seed.
     """
 
     def __init__(self, learner: str = "xgboost", params: Mapping[str, Any] | None = None,
-                 monotone: Mapping[str, int] | None = None, transform: str = "identity",
-                 bounds: tuple[float, float] | None = None, confidence: float | None = 0.9,
-                 n_splits: int = 5, seed: int = 42):
+                 features: tuple[str, ...] | None = None, monotone: Mapping[str, int] | None = None,
+                 smooth: Mapping[str, float] | None = None, transform: str = "identity",
+                 bounds: tuple[float, float] | None = None, key_features: tuple[str, ...] = (),
+                 strata: tuple[tuple[str, tuple[str, ...]], ...] = (), interval_space: str = "model",
+                 impute: tuple[str, ...] = (),
+                 confidence: float | None = 0.9, n_splits: int = 5, seed: int = 42):
         self.learner = learner
         self.params = params
+        self.features = features
         self.monotone = monotone
+        self.smooth = smooth
         self.transform = transform
         self.bounds = bounds
+        self.key_features = key_features
+        self.strata = strata
+        self.interval_space = interval_space
+        self.impute = impute
         self.confidence = confidence
         self.n_splits = n_splits
         self.seed = seed
 
-    def fit(self, X: Any, y: Any, groups: np.ndarray | None = None) -> TargetRegressor:
-        """Fit on a feature matrix (a DataFrame gives the constraint names) and targets in units."""
-        if self.transform not in TRANSFORMS:
-            raise ValueError(f"transform {self.transform!r} is not one of {', '.join(TRANSFORMS)}")
+    # ---- fitting -----------------------------------------------------------------------------
+    def fit(self, X: Any, y: Any, groups: np.ndarray | None = None, sample_weight: np.ndarray | None = None,
+            calibrate: np.ndarray | None = None) -> TargetRegressor:
+        """Fit on a feature matrix (a DataFrame gives the feature names) and targets in units.
+
+        ``sample_weight`` weighs rows in the learner's loss (e.g. a lab's own rows against the
+        literature, or augmented copies). ``calibrate`` (boolean mask) says which rows are real
+        measurements the interval may be calibrated on (default: all); augmented copies are
+        learnt from but never calibrate, and folds keep them with their source.
+        """
+        tf = get_transform(self.transform)
         if self.confidence is not None and not 0.5 <= self.confidence < 1:
             raise ValueError(f"confidence {self.confidence} must be in [0.5, 1) or None")
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan", y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         names = list(getattr(self, "feature_names_in_", [f"x{i}" for i in range(X.shape[1])]))
-        forward, _ = TRANSFORMS[self.transform]
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = forward(y)
+            z = tf.forward(y)
         if not np.isfinite(z).all():
             raise ValueError(f"targets must be finite after the {self.transform} transform (log10 needs values > 0)")
-        base = make_learner(self.learner, names, self.monotone if self.learner == "xgboost" else None,
-                            self.params, self.seed)
-        self.estimator_ = clone(base).fit(X, z)
+        used = list(self.features) if self.features is not None else names
+        missing = [f for f in used if f not in names]
+        if missing:
+            raise ValueError(f"features {missing} are not among the {len(names)} input features")
+        self.features_ = tuple(used)
+        self.columns_ = np.array([names.index(f) for f in used], dtype=np.int64)
+        self.impute_values_ = {}
+        for f in self.impute:
+            if f in used:
+                col = X[:, names.index(f)].astype(float)
+                known = col[np.isfinite(col)]
+                nonzero = known[known != 0]
+                self.impute_values_[used.index(f)] = float(np.median(nonzero if len(nonzero) else known)) if len(known) else 0.0
+        Xu = self._imputed(X[:, self.columns_])
+        smooth = dict(self.smooth or {}) if self.learner == "xgboost" else {}
+        sign = 1 if tf.increasing else -1
+        monotone = {f: sign * int(d) for f, d in (self.monotone or {}).items() if f in used}
+        self.smooth_index_ = {f: used.index(f) for f in smooth if f in used}
+        self.smooth_ref_ = {f: float(np.nanmedian(Xu[:, j])) if np.isfinite(Xu[:, j]).any() else 0.0
+                            for f, j in self.smooth_index_.items()}
+        self.smooth_slope_ = {f: float(smooth[f]) for f in self.smooth_index_}
+        z_fit = z - self._offset(Xu)
+        base = make_learner(self.learner, used, monotone if self.learner == "xgboost" else None, self.params, self.seed)
+        if self.smooth_index_:
+            alone = sorted(self.smooth_index_.values())
+            others = [j for j in range(len(used)) if j not in alone]
+            base.set_params(interaction_constraints=str([[j] for j in alone] + ([others] if others else [])))
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.estimator_ = clone(base).fit(Xu, z_fit, **({} if weights is None else {_weight_key(base): weights}))
         if hasattr(self.estimator_, "set_params") and "n_jobs" in self.estimator_.get_params():
             # Trained on one thread (deterministic); predictions do not depend on the thread count.
             self.estimator_.set_params(n_jobs=-1)
-        self.halfwidth_ = (float("nan") if self.confidence is None else
-                           conformal_halfwidth(base, X, z, groups, self.confidence, self.seed, self.n_splits))
+        self.curves_ = {}
+        for f, j in self.smooth_index_.items():
+            t = Xu[:, j]
+            if not np.isfinite(t).any():
+                continue
+            lo, hi = float(np.nanmin(t)), float(np.nanmax(t))
+            with warnings.catch_warnings():  # all-unknown columns are expected (unused treatments)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                reference = np.nan_to_num(np.nanmedian(Xu, axis=0))
+            splits = split_values(self.estimator_.get_booster(), j)
+            self.curves_[f] = SmoothCurve.fit(splits, staircase(self.estimator_.predict, reference, j, splits), lo, hi)
         self.n_train_ = int(len(y))
         self.n_sources_ = int(len(np.unique(groups))) if groups is not None else 1
+        self.calibration_ = None
+        if self.interval_space not in ("model", "units"):
+            raise ValueError(f"interval_space {self.interval_space!r} is not 'model' or 'units'")
+        if self.confidence is not None:
+            oof = self._out_of_fold(X, y, groups, weights)
+            residual = z - oof if self.interval_space == "model" else y - self._clip(tf.inverse(oof))
+            real = np.ones(len(y), bool) if calibrate is None else np.asarray(calibrate, dtype=bool)
+            self.calibration_ = Calibration.fit(residual[real], self._unknown_share(X)[real], self._strata(X)[real],
+                                                self.confidence)
         return self
+
+    def _out_of_fold(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None,
+                     weights: np.ndarray | None) -> np.ndarray:
+        """Model-space predictions of each row by a model that did not see its source."""
+        point = clone(self).set_params(confidence=None)
+        return out_of_fold(point, self._frame(X), y, groups, self.seed, self.n_splits, weights)
+
+    def _frame(self, X: np.ndarray):
+        """X with this model's input names again (the fold models resolve features by name)."""
+        if not hasattr(self, "feature_names_in_"):
+            return X
+        import pandas as pd
+
+        return pd.DataFrame(X, columns=self.feature_names_in_)
+
+    # ---- the pieces of a prediction ----------------------------------------------------------
+    def _offset(self, Xu: np.ndarray) -> np.ndarray:
+        """The fixed minimum slope of each smooth feature (0 where the feature is unknown)."""
+        out = np.zeros(len(Xu))
+        for f, j in self.smooth_index_.items():
+            out += np.nan_to_num(self.smooth_slope_[f] * (Xu[:, j].astype(float) - self.smooth_ref_[f]))
+        return out
+
+    def _unknown_share(self, X: np.ndarray) -> np.ndarray:
+        names = list(getattr(self, "feature_names_in_", []))
+        idx = [names.index(f) for f in self.key_features if f in names]
+        if not idx:
+            return np.zeros(len(X))
+        return np.isnan(X[:, idx]).mean(axis=1)
+
+    def _strata(self, X: np.ndarray) -> np.ndarray:
+        """Stratum of each row: 1 + the index of the first stratum it belongs to, else 0."""
+        names = list(getattr(self, "feature_names_in_", []))
+        out = np.zeros(len(X), dtype=np.int64)
+        for k in range(len(self.strata) - 1, -1, -1):  # first match wins: assign in reverse
+            idx = [names.index(f) for f in self.strata[k][1] if f in names]
+            if idx:
+                out[(np.nan_to_num(X[:, idx]) > 0).any(axis=1)] = k + 1
+        return out
 
     def _matrix(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "estimator_")
@@ -105,18 +236,58 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
                              f"{self.n_features_in_} features as input")
         return X
 
+    def _imputed(self, Xu: np.ndarray) -> np.ndarray:
+        if not self.impute_values_:
+            return Xu
+        Xu = Xu.copy()
+        for j, value in self.impute_values_.items():
+            col = Xu[:, j]
+            col[np.isnan(col)] = value
+        return Xu
+
+    def model_matrix(self, X: Any) -> np.ndarray:
+        """The columns of ``X`` the base learner reads, imputed (what SHAP explains)."""
+        return self._imputed(self._matrix(X)[:, self.columns_])
+
+    def extra_by_feature(self, Xu: np.ndarray) -> dict[str, np.ndarray]:
+        """Per smooth feature and row, what it adds outside the trees (minimum slope + smoothing)."""
+        out = {}
+        for f, j in self.smooth_index_.items():
+            t = Xu[:, j].astype(float)
+            out[f] = np.nan_to_num(self.smooth_slope_[f] * (t - self.smooth_ref_[f]))
+            if f in self.curves_:
+                out[f] = out[f] + self.curves_[f].correction(t)
+        return out
+
+    def extra_model_space(self, Xu: np.ndarray) -> np.ndarray:
+        extra = np.zeros(len(Xu))
+        for v in self.extra_by_feature(Xu).values():
+            extra += v
+        return extra
+
     def predict_model_space(self, X: Any) -> np.ndarray:
-        """The learner's prediction in model space (log10 Ω for Rct): what SHAP values add up to."""
-        return np.asarray(self.estimator_.predict(self._matrix(X)), dtype=np.float64)
+        """The prediction in model space (log10 Ω for Rct): what SHAP values add up to."""
+        Xu = self.model_matrix(X)
+        return np.asarray(self.estimator_.predict(Xu), dtype=np.float64) + self.extra_model_space(Xu)
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(point, lower, upper) in the target's units, clipped to ``bounds``; NaN bounds = no interval."""
+        X = self._matrix(X)
         z = self.predict_model_space(X)
-        _, inverse = TRANSFORMS[self.transform]
-        point, lo, hi = inverse(z), inverse(z - self.halfwidth_), inverse(z + self.halfwidth_)
-        if self.bounds is not None:
-            point, lo, hi = (np.clip(a, *self.bounds) for a in (point, lo, hi))
-        return point, lo, hi
+        if self.calibration_ is None:
+            half = np.full(len(z), np.nan)
+        else:
+            half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X))
+        tf = get_transform(self.transform)
+        point = self._clip(tf.inverse(z))
+        if self.interval_space == "units":
+            return point, self._clip(point - half), self._clip(point + half)
+        a, b = tf.inverse(z - half), tf.inverse(z + half)
+        lo, hi = (a, b) if tf.increasing else (b, a)
+        return point, self._clip(lo), self._clip(hi)
+
+    def _clip(self, v: np.ndarray) -> np.ndarray:
+        return v if self.bounds is None else np.clip(v, *self.bounds)
 
     def predict(self, X: Any) -> np.ndarray:
         return self.predict_interval(X)[0]
@@ -125,12 +296,3 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
-
-
-def target_regressor(target: str, *, learner: str = "xgboost", params: Mapping[str, Any] | None = None,
-                     confidence: float | None = 0.9, n_splits: int = 5, seed: int = 42) -> TargetRegressor:
-    """The regressor for one of :data:`~cathodeml.schema.TARGETS`, with that target's physics:
-    its monotone constraints, its model space (log10 for Rct) and its physical bounds."""
-    return TargetRegressor(learner=learner, params=dict(params or {}), monotone=dict(MONOTONE.get(target, {})),
-                           transform="log10" if target in LOG10_TARGETS else "identity",
-                           bounds=PHYSICAL_BOUNDS.get(target), confidence=confidence, n_splits=n_splits, seed=seed)

@@ -84,6 +84,7 @@ class DomainConfig(BaseModel):
     model_config = _FROZEN
     quantile: float = Field(0.95, gt=0, lt=1)
     min_sources: int = Field(2, ge=1)
+    range_tolerance: float = Field(0.1, ge=0)
 
 
 class TrackingConfig(BaseModel):

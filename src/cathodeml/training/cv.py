@@ -25,6 +25,7 @@ from cathodeml.data.treatments import is_treated
 from cathodeml.models.conformal import group_cv
 from cathodeml.schema import LOG10_TARGETS, TARGET_PROTOCOL
 from cathodeml.training.metrics import regression_metrics
+from cathodeml.training.rows import TargetRows
 
 SPLITS = ("grouped", "random")
 
@@ -69,9 +70,7 @@ def outer_folds(split: str, groups: np.ndarray, n: int, seed: int, n_splits: int
 
 def cross_validate(
     estimators: dict[str, Any],
-    X: pd.DataFrame,
-    y: np.ndarray,
-    groups: np.ndarray,
+    rows: TargetRows,
     *,
     split: str,
     seed: int,
@@ -80,18 +79,20 @@ def cross_validate(
 ) -> dict[str, OutOfFold]:
     """``{name: OutOfFold}`` of each estimator on the folds of ``split`` (empty if impossible).
 
-    Each training fold is given its own groups, so grouped calibration (and nested tuning) never
-    sees the test fold's papers.
+    Each training fold brings its rows' augmented copies and its own groups, so grouped
+    calibration (and nested tuning) never sees the test fold's papers; test folds hold measured
+    rows only.
     """
-    folds = outer_folds(split, groups, len(y), seed, n_splits)
+    folds = outer_folds(split, rows.groups, rows.n, seed, n_splits)
     if not folds:
         return {}
-    store = {name: OutOfFold.empty(y) for name in estimators}
+    store = {name: OutOfFold.empty(rows.y) for name in estimators}
     for k, (train, test) in enumerate(folds):
-        inner_groups = groups[train] if split == "grouped" else None
+        X, y, groups, weight, calibrate = rows.fit_set(train)
         for name, est in estimators.items():
-            fitted = clone(est).fit(X.iloc[train], y[train], groups=inner_groups)
-            p, lo, hi = fitted.predict_interval(X.iloc[test])
+            fitted = clone(est).fit(X, y, groups=groups if split == "grouped" else None, sample_weight=weight,
+                                    calibrate=calibrate)
+            p, lo, hi = fitted.predict_interval(rows.X.iloc[test])
             o = store[name]
             o.pred[test], o.lower[test], o.upper[test], o.fold[test] = p, lo, hi, k
         on_fold()
@@ -121,20 +122,3 @@ def treatment_pairs(frame: pd.DataFrame, target: str) -> list[tuple[int, int]]:
         for j in np.flatnonzero(~treated & (key == key[i])):
             pairs.append((int(i), int(j)))
     return pairs
-
-
-def treatment_effect_metrics(oof: OutOfFold, pairs: list[tuple[int, int]], log10: bool = False) -> dict[str, float]:
-    """MAE of predicted vs measured treated-minus-control differences, and sign agreement
-    (differences of log10 values for a log10 target: a ratio)."""
-    pairs = [(i, j) for i, j in pairs if not (np.isnan(oof.pred[i]) or np.isnan(oof.pred[j]))]
-    if not pairs:
-        return {"mae": float("nan"), "sign_agreement": float("nan"), "n_pairs": 0}
-    ti, cj = np.array(pairs).T
-    y, pred = (np.log10(oof.y), np.log10(oof.pred)) if log10 else (oof.y, oof.pred)
-    measured = y[ti] - y[cj]
-    predicted = pred[ti] - pred[cj]
-    return {
-        "mae": float(np.mean(np.abs(predicted - measured))),
-        "sign_agreement": float(np.mean(np.sign(predicted) == np.sign(measured))),
-        "n_pairs": len(pairs),
-    }

@@ -22,18 +22,15 @@ from cathodeml.features.recipe import RecipeFeaturizer
 from cathodeml.models.cathode_model import CathodeModel
 from cathodeml.models.domain import ApplicabilityDomain
 from cathodeml.models.estimators import LEARNERS
-from cathodeml.models.target import TargetRegressor, target_regressor
+from cathodeml.models.anchoring import Anchor
+from cathodeml.models.physics import PHYSICS, regressor_for
+from cathodeml.models.target import TargetRegressor
 from cathodeml.schema import LOG10_TARGETS
 from cathodeml.training.config import TrainConfig
-from cathodeml.training.cv import (
-    SPLITS,
-    OutOfFold,
-    cross_validate,
-    metrics_of,
-    n_outer_folds,
-    treatment_effect_metrics,
-    treatment_pairs,
-)
+from cathodeml.training.anchoring import fit_anchor
+from cathodeml.training.cv import SPLITS, OutOfFold, cross_validate, metrics_of, n_outer_folds, treatment_pairs
+from cathodeml.training.evaluation import domain_metrics, subgroup_coverage, treatment_effect_metrics
+from cathodeml.training.rows import TargetRows, target_rows
 from cathodeml.training.tune import TunedRegressor
 
 Metrics = dict[str, dict[str, dict[str, dict[str, float]]]]
@@ -47,6 +44,7 @@ class TrainResult:
     oof: dict[str, dict[str, dict[str, OutOfFold]]]
     data_sha256: str
     best_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    diagnostics: dict[str, dict[str, Any]] = field(default_factory=dict)  # subgroup coverage, domain in/out
 
 
 class Progress:
@@ -73,28 +71,36 @@ def load_training_data(path: str | Path | None) -> TrainingData:
     return TrainingData(frame, sha256_bytes(p.read_bytes()), label, p)
 
 
-def target_rows(frame: pd.DataFrame, X: pd.DataFrame, target: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
-    """(features, targets in units, source groups, recipe rows) of the rows that measured ``target``."""
-    rows = frame[target].notna().to_numpy()
-    y = frame.loc[rows, target].to_numpy(dtype=float)
-    groups = frame.loc[rows, "source"].astype(str).to_numpy()
-    return X[rows].reset_index(drop=True), y, groups, frame.loc[rows].reset_index(drop=True)
-
-
 def feature_frame(featurizer: RecipeFeaturizer, frame: pd.DataFrame) -> pd.DataFrame:
     """The feature matrix with its names (the names carry the monotone constraints)."""
     return pd.DataFrame(featurizer.transform(frame), columns=featurizer.get_feature_names_out())
 
 
-def estimator_for(cfg: TrainConfig, target: str, learner: str = "xgboost", *, study_name: str | None = None,
-                  storage: str | None = None) -> TargetRegressor | TunedRegressor:
-    """The (possibly tuned) regressor ``cfg`` asks for, for one target and learner."""
-    est = target_regressor(target, learner=learner, params=cfg.xgboost, confidence=cfg.confidence,
-                           n_splits=cfg.n_splits, seed=cfg.seed)
+def estimator_for(cfg: TrainConfig, target: str, sources: dict[str, tuple[str, ...]], learner: str = "xgboost", *,
+                  study_name: str | None = None, storage: str | None = None) -> TargetRegressor | TunedRegressor:
+    """The (possibly tuned) regressor ``cfg`` asks for, for one target and learner; ``sources``
+    maps each feature to its recipe columns (the featurizer's ``feature_sources_``)."""
+    est = regressor_for(target, sources, learner=learner, params=cfg.xgboost, confidence=cfg.confidence,
+                        n_splits=cfg.n_splits, seed=cfg.seed)
     if learner != "xgboost" or not (cfg.tuning.n_trials or study_name):
         return est
     return TunedRegressor(est, cfg.tuning.search_space, n_trials=cfg.tuning.n_trials, timeout_s=cfg.tuning.timeout_s,
                           n_splits=cfg.n_splits, seed=cfg.seed, storage=storage, study_name=study_name)
+
+
+def rows_for(cfg: TrainConfig, frame: pd.DataFrame, featurizer: RecipeFeaturizer, target: str,
+             weight: np.ndarray | None = None) -> TargetRows:
+    """The measured rows of ``target`` with the augmented copies its physics asks for."""
+    return target_rows(frame, lambda f: feature_frame(featurizer, f), target, PHYSICS[target].augment, weight=weight)
+
+
+def _fit(est: TargetRegressor | TunedRegressor, rows: TargetRows, callbacks=None) -> tuple[TargetRegressor, dict]:
+    X, y, g, w, cal = rows.fit_set()
+    if isinstance(est, TunedRegressor):
+        est.fit(X, y, groups=g, sample_weight=w, calibrate=cal, callbacks=callbacks)
+        return est.best_estimator_, est.best_params_
+    est.fit(X, y, groups=g, sample_weight=w, calibrate=cal)
+    return est, dict(est.params or {})
 
 
 def train(
@@ -104,35 +110,50 @@ def train(
     data_sha256: str = "",
     progress: Progress | None = None,
     trial_callback: Callable[[str], Callable] | None = None,
+    evaluate: bool = True,
+    weight: np.ndarray | None = None,
 ) -> TrainResult:
-    """Evaluate under grouped and random CV, then fit the final conformalised model per target."""
+    """Evaluate under grouped and random CV (unless ``evaluate`` is False), then fit the final
+    conformalised model and the control anchor of each target. ``weight`` weighs rows (e.g. a
+    lab's own measurements against the literature)."""
     progress = progress or Progress()
     featurizer = RecipeFeaturizer().fit(frame)
     X_all = feature_frame(featurizer, frame)
     metrics: Metrics = {}
     effects: dict[str, dict[str, dict[str, float]]] = {}
+    diagnostics: dict[str, dict[str, Any]] = {}
     oofs: dict[str, dict[str, dict[str, OutOfFold]]] = {}
     targets: dict[str, TargetRegressor] = {}
+    anchors: dict[str, Anchor] = {}
     best: dict[str, dict[str, Any]] = {}
 
-    plan = [(t, *target_rows(frame, X_all, t)) for t in cfg.targets]
-    plan = [p for p in plan if len(p[2]) >= 3]
+    plan = [rows_for(cfg, frame, featurizer, t, weight) for t in cfg.targets]
+    plan = [r for r in plan if r.n >= 3]
     if not plan:
         raise ValueError(f"no target among {cfg.targets} has at least 3 measured rows to learn from")
-    total = sum(n_outer_folds(g, len(y), cfg.seed, cfg.n_splits) for _, _, y, g, _ in plan) + len(plan)
-    progress.start(total, "cross-validating")
+    total = (sum(n_outer_folds(r.groups, r.n, cfg.seed, cfg.n_splits) for r in plan) if evaluate else 0) + len(plan)
+    progress.start(total, "cross-validating" if evaluate else "fitting")
     storage = cfg.tuning.storage
-    for t, X, y, g, sub in plan:
-        # Evaluation: nested (each outer training fold tunes on its own rows) when tuning is on.
-        learners = {name: estimator_for(cfg, t, name) for name in LEARNERS}
-        res = {split: cross_validate(learners, X, y, g, split=split, seed=cfg.seed, n_splits=cfg.n_splits,
-                                     on_fold=progress.advance) for split in SPLITS}
-        res = {split: r for split, r in res.items() if r}
-        oofs[t] = res
-        metrics[t] = metrics_of(t, res)
-        pairs = treatment_pairs(sub, t)
-        effects[t] = {split: {m: treatment_effect_metrics(o, pairs, t in LOG10_TARGETS) for m, o in models.items()}
-                      for split, models in res.items()}
+    sources = featurizer.feature_sources_
+    for rows in plan:
+        t = rows.target
+        pairs = treatment_pairs(rows.frame, t)
+        if evaluate:
+            # Evaluation: nested (each outer training fold tunes on its own rows) when tuning is on.
+            learners = {name: estimator_for(cfg, t, sources, name) for name in LEARNERS}
+            res = {split: cross_validate(learners, rows, split=split, seed=cfg.seed, n_splits=cfg.n_splits,
+                                         on_fold=progress.advance) for split in SPLITS}
+            res = {split: r for split, r in res.items() if r}
+            oofs[t] = res
+            metrics[t] = metrics_of(t, res)
+            effects[t] = {split: {m: treatment_effect_metrics(o, pairs, t in LOG10_TARGETS) for m, o in models.items()}
+                          for split, models in res.items()}
+            if "grouped" in res:
+                oof = res["grouped"]["xgboost"]
+                used = np.array([list(rows.X.columns).index(f) for f in learners["xgboost"].features], dtype=np.int64) \
+                    if getattr(learners["xgboost"], "features", None) else None
+                diagnostics[t] = {"subgroups": subgroup_coverage(oof, rows.frame),
+                                  "domain": domain_metrics(oof, rows, used, cfg.domain)}
 
         # Final model on all rows: a named (shared) study, or a fresh one when tuning is on.
         name = None
@@ -140,14 +161,13 @@ def train(
             name = f"{cfg.tuning.study_name}-{t}"
         elif cfg.tuning.n_trials and storage:
             name = f"cathodeml-train-{t}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
-        final = estimator_for(cfg, t, study_name=name, storage=storage if name else None)
-        if isinstance(final, TunedRegressor):
-            final.fit(X, y, groups=g, callbacks=[trial_callback(t)] if trial_callback else None)
-            best[t], reg = final.best_params_, final.best_estimator_
-        else:
-            reg = final.fit(X, y, groups=g)
-            best[t] = dict(reg.params or {})
+        final = estimator_for(cfg, t, sources, study_name=name, storage=storage if name else None)
+        reg, best[t] = _fit(final, rows, [trial_callback(t)] if trial_callback else None)
         targets[t] = reg
+        anchor, _ = fit_anchor(rows, pairs, reg, lambda f: feature_frame(featurizer, f), seed=cfg.seed,
+                               n_splits=cfg.n_splits, confidence=cfg.confidence)
+        if anchor is not None:
+            anchors[t] = anchor
         progress.advance()
     progress.stop()
 
@@ -158,16 +178,20 @@ def train(
         "data_sha256": data_sha256,
         "n_rows": int(len(frame)),
         "n_sources": int(frame["source"].nunique()),
-        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "log10": r.transform == "log10",
-                        "params": best[t]} for t, r in targets.items()},
+        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "transform": r.transform,
+                        "n_features": len(r.features_), "params": best[t]} for t, r in targets.items()},
+        "anchors": {t: a.to_dict() for t, a in anchors.items()},
         "confidence": cfg.confidence,
         "seed": cfg.seed,
         "metrics": metrics,
     }
-    domain = ApplicabilityDomain(quantile=cfg.domain.quantile, min_sources=cfg.domain.min_sources).fit(
-        frame, X_all.to_numpy(), {t: frame[t].notna().to_numpy() for t in targets})
-    model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain)
-    return TrainResult(model, metrics, effects, oofs, data_sha256, best)
+    names = list(X_all.columns)
+    domain = ApplicabilityDomain(quantile=cfg.domain.quantile, min_sources=cfg.domain.min_sources,
+                                 range_tolerance=cfg.domain.range_tolerance).fit(
+        frame, X_all.to_numpy(), {t: frame[t].notna().to_numpy() for t in targets},
+        {t: np.array([names.index(f) for f in r.features_], dtype=np.int64) for t, r in targets.items()})
+    model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain, anchors)
+    return TrainResult(model, metrics, effects, oofs, data_sha256, best, diagnostics)
 
 
 def cv_table(metrics: Metrics) -> pd.DataFrame:
@@ -185,8 +209,10 @@ def tune_target(cfg: TrainConfig, frame: pd.DataFrame, target: str, study_name: 
     (created or extended in ``cfg.tuning.storage``); ``train`` with the same study name uses
     its best parameters."""
     featurizer = RecipeFeaturizer().fit(frame)
-    X, y, g, _ = target_rows(frame, feature_frame(featurizer, frame), target)
-    if len(y) < 3:
-        raise ValueError(f"{target}: {len(y)} measured rows; tuning needs at least 3")
-    tuned = estimator_for(cfg, target, study_name=f"{study_name}-{target}", storage=cfg.tuning.storage)
-    return tuned.fit(X, y, groups=g)
+    rows = rows_for(cfg, frame, featurizer, target)
+    if rows.n < 3:
+        raise ValueError(f"{target}: {rows.n} measured rows; tuning needs at least 3")
+    tuned = estimator_for(cfg, target, featurizer.feature_sources_, study_name=f"{study_name}-{target}",
+                          storage=cfg.tuning.storage)
+    _fit(tuned, rows)
+    return tuned

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import mean_absolute_error
-from sklearn.model_selection import cross_val_predict
 
-from cathodeml.models.conformal import group_cv
-from cathodeml.models.target import TRANSFORMS, TargetRegressor
+from cathodeml.models.conformal import out_of_fold
+from cathodeml.models.target import TargetRegressor
+from cathodeml.models.transforms import get_transform
 from cathodeml.training.config import DEFAULT_SEARCH_SPACE, SearchDim
 
 
@@ -54,19 +54,21 @@ def suggest_params(trial: Any, space: Mapping[str, SearchDim]) -> dict[str, Any]
 def make_study(seed: int, storage: str | None = None, study_name: str | None = None):
     import optuna
 
-    return optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed),
-                               storage=storage, study_name=study_name, load_if_exists=study_name is not None)
+    with quiet_optuna():
+        return optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed),
+                                   storage=storage, study_name=study_name, load_if_exists=study_name is not None)
 
 
 def grouped_cv_mae(estimator: TargetRegressor, X: Any, y: np.ndarray, groups: np.ndarray | None,
-                   seed: int, n_splits: int = 5) -> float:
-    """MAE of out-of-fold predictions in the learner's model space, under source-grouped folds."""
-    cv = group_cv(groups, len(y), seed, n_splits)
-    split_groups = groups if groups is not None and len(np.unique(groups)) >= 2 else None
+                   seed: int, n_splits: int = 5, sample_weight: np.ndarray | None = None,
+                   scored: np.ndarray | None = None) -> float:
+    """MAE of out-of-fold predictions in the learner's model space, under source-grouped folds,
+    over the ``scored`` rows (measured rows; augmented copies are learnt from, not scored)."""
     point = clone(estimator).set_params(confidence=None)
-    pred = cross_val_predict(point, X, y, groups=split_groups, cv=cv)
-    forward, _ = TRANSFORMS[estimator.transform]
-    return float(mean_absolute_error(forward(np.asarray(y, dtype=float)), forward(pred)))
+    y = np.asarray(y, dtype=float)
+    pred = out_of_fold(point, X, y, groups, seed, n_splits, sample_weight)
+    mask = np.ones(len(y), bool) if scored is None else np.asarray(scored, dtype=bool)
+    return float(mean_absolute_error(get_transform(estimator.transform).forward(y)[mask], pred[mask]))
 
 
 class TunedRegressor(RegressorMixin, BaseEstimator):
@@ -100,8 +102,8 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
         self.storage = storage
         self.study_name = study_name
 
-    def fit(self, X: Any, y: Any, groups: np.ndarray | None = None,
-            callbacks: list[Callable] | None = None) -> TunedRegressor:
+    def fit(self, X: Any, y: Any, groups: np.ndarray | None = None, sample_weight: np.ndarray | None = None,
+            calibrate: np.ndarray | None = None, callbacks: list[Callable] | None = None) -> TunedRegressor:
         base = self.estimator if self.estimator is not None else TargetRegressor()
         space = dict(self.search_space or DEFAULT_SEARCH_SPACE)
         y = np.asarray(y, dtype=float)
@@ -109,7 +111,8 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
 
         def objective(trial) -> float:
             params = dict(base.params or {}) | suggest_params(trial, space)
-            return grouped_cv_mae(clone(base).set_params(params=params), X, y, groups, self.seed, self.n_splits)
+            return grouped_cv_mae(clone(base).set_params(params=params), X, y, groups, self.seed, self.n_splits,
+                                  sample_weight, calibrate)
 
         with quiet_optuna():
             if self.n_trials:
@@ -119,7 +122,8 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
         self.best_value_ = float(study.best_value) if done else float("nan")
         self.n_trials_ = len(study.trials)
         self.study_name_ = study.study_name
-        self.best_estimator_ = clone(base).set_params(params=self.best_params_).fit(X, y, groups=groups)
+        self.best_estimator_ = clone(base).set_params(params=self.best_params_).fit(
+            X, y, groups=groups, sample_weight=sample_weight, calibrate=calibrate)
         return self
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

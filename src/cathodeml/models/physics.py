@@ -1,0 +1,144 @@
+"""What chemistry fixes about each target, declared once: its inputs, its space, its directions.
+
+**Inputs.** A target sees the recipe (cathode, coating, regeneration, doping) and only the test
+protocol of *its own* measurement (:data:`cathodeml.schema.TARGET_PROTOCOL`): initial capacity
+never sees ``cycles``, ``cycle_c_rate`` or ``rct_after_cycles`` (it is measured before them);
+retention never sees the C-rate of the capacity test; Rct sees its own timing.
+
+**Enforced directions** (XGBoost monotone constraints, at fixed everything else; in target units):
+
+========================  =====================================  ===============================
+target                    non-increasing in                      non-decreasing in
+========================  =====================================  ===============================
+``capacity_mah_g``        C-rate of the measurement; the         Ni fraction; upper cut-off
+                          inactive share of the TM site (Mn⁴⁺,   voltage and window width
+                          Al, …); inactive dopant amount;
+                          a degraded (spent / delithiated)
+                          starting material; Li loss
+``retention_pct``         cycles (smoothly: see below); upper    —
+                          cut-off voltage and window width;
+                          a degraded starting material; Li loss
+``rct_ohm``               —                                      —
+========================  =====================================  ===============================
+
+For capacity the composition enters *only* through the Ni fraction and the inactive share (no
+free Co/Mn/Al fractions, no Magpie statistics of the cathode, no dopant identity): otherwise the
+trees could raise capacity through a feature that moves with Ni in a sweep, or reward a dopant for
+the papers it came from. Degradation enters as flags against the pristine default, so a spent or
+delithiated cathode is never predicted better than the same pristine one; a regeneration's
+effect is learnt separately (its features are free).
+
+**Cycles and C-rate.** Retention's dependence on cycles is additive (one curve for every recipe:
+104 papers cannot support recipe-specific fade curves), smooth and monotone (see
+:mod:`cathodeml.models.smoothing`), with a minimum slope: the capacity lost grows at least as
+``n^0.1`` — fade never stops. Its dependence on the upper cut-off is smoothed the same way.
+(Capacity keeps the trees' steps: smoothing its C-rate, cut-off or Ni dependence did not change
+its grouped-CV MAE beyond the noise of the folds.)
+
+**Blank and stated.** Retention is trained with one extra copy of every row that states its
+electrolyte or cell type, with both blanked (grouped CV: MAE 9.33 vs 9.40 without, and the
+prediction moves 1.1 instead of 3.0 points between stating them and leaving them blank).
+Capacity is not: there the blank carries information (full and solid-state cells really give
+less initial capacity, and the rows that leave the cell unsaid differ), and blanking copies
+costs 2.7 mAh/g of MAE; instead its interval widens when those fields are unknown.
+
+**Checked, not enforced** (``tests/models/test_physics.py``): the optimum coating amount, the
+higher-cut-off capacity/fade trade-off in sweeps, and that stating a default equals the blank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from cathodeml.models.target import TargetRegressor
+from cathodeml.schema import PHYSICAL_BOUNDS, TARGET_PROTOCOL
+
+#: Protocol columns: a target may depend only on its own (TARGET_PROTOCOL).
+_PROTOCOL_COLUMNS = frozenset(c for cols in TARGET_PROTOCOL.values() for c in cols) | {
+    "capacity_c_rate", "cycle_c_rate", "cycles", "rct_after_cycles"}
+_DEGRADED = {"cathode_history_spent": -1, "cathode_history_delithiated": -1, "cathode_li_loss_pct": -1}
+#: Minimum fade exponent: capacity loss grows at least as n^0.1 (in log-loss per decade of cycles).
+MIN_FADE_EXPONENT = 0.1
+
+
+@dataclass(frozen=True)
+class TargetPhysics:
+    target: str
+    transform: str
+    monotone: dict[str, int] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()  # feature names, or prefixes ending in "*"
+    smooth: dict[str, float] = field(default_factory=dict)
+    key_features: tuple[str, ...] = ()
+    augment: tuple[str, ...] = ()  # recipe columns blanked together in one extra training copy per row
+    impute: tuple[str, ...] = ()  # monotone features that may be unknown (see TargetRegressor.impute)
+    interval_space: str = "model"  # where conformal scores live (TargetRegressor.interval_space)
+    params: dict[str, Any] = field(default_factory=dict)  # XGBoost defaults of this target (over the global ones)
+
+    def excludes(self, feature: str) -> bool:
+        return any(feature.startswith(e[:-1]) if e.endswith("*") else feature == e for e in self.exclude)
+
+
+PHYSICS: dict[str, TargetPhysics] = {
+    "capacity_mah_g": TargetPhysics(
+        "capacity_mah_g", "identity",
+        monotone={"protocol_log10_capacity_c_rate": -1, "protocol_v_max": 1, "protocol_window_v": 1,
+                  "cathode_ni_frac": 1, "cathode_inactive_tm_frac": -1, "dopant_inactive_mol_pct": -1, **_DEGRADED},
+        exclude=("cathode_co_frac", "cathode_mn_frac", "cathode_al_frac", "cathode_other_tm_frac", "cathode_tm_complete",
+                 "cathode_magpie_*", "dopant_present", "dopant_n_elements", "dopant_mol_pct", "dopant_magpie_*"),
+        key_features=("protocol_v_max", "protocol_log10_capacity_c_rate", "protocol_electrolyte_liquid",
+                      "protocol_half_cell"),
+        impute=("cathode_inactive_tm_frac", "dopant_inactive_mol_pct", "cathode_li_loss_pct"),
+        # Shallow trees: 116 rows from 60 papers support few interactions (docs/training.md: tuning).
+        params={"n_estimators": 350, "learning_rate": 0.025, "max_depth": 2, "min_child_weight": 3.0,
+                "subsample": 0.75, "colsample_bytree": 0.75, "reg_lambda": 0.01, "reg_alpha": 0.25},
+    ),
+    "retention_pct": TargetPhysics(
+        "retention_pct", "fade",
+        monotone={"protocol_log10_cycles": -1, "protocol_v_max": -1, "protocol_window_v": -1, **_DEGRADED},
+        smooth={"protocol_log10_cycles": MIN_FADE_EXPONENT * float(np.log(10)), "protocol_v_max": 0.0},
+        key_features=("protocol_v_max", "protocol_log10_cycle_c_rate", "protocol_log10_cycles",
+                      "protocol_electrolyte_liquid", "protocol_half_cell"),
+        augment=("electrolyte", "cell_type"),
+        impute=("cathode_li_loss_pct",),
+        interval_space="units",
+    ),
+    "rct_ohm": TargetPhysics("rct_ohm", "log10", key_features=("protocol_v_max", "protocol_rct_after_cycles")),
+}
+#: Mondrian strata of the intervals, first match wins (untreated liquid-cell recipes are the rest):
+#: each kind of recipe is covered at the level, not only their mixture.
+STRATA: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("solid_state", ("protocol_electrolyte_solid_sulfide", "protocol_electrolyte_solid_halide",
+                     "protocol_electrolyte_solid_oxide", "protocol_electrolyte_solid_polymer")),
+    ("regenerated", ("regen_applied",)),
+    ("coated", ("coating_present",)),
+    ("doped", ("dopant_present",)),
+)
+
+
+def target_features(target: str, feature_sources: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The features ``target``'s model reads: its own protocol, minus what its physics excludes."""
+    allowed = set(TARGET_PROTOCOL[target])
+    physics = PHYSICS[target]
+    out = []
+    for name, sources in feature_sources.items():
+        foreign = [c for c in sources if c in _PROTOCOL_COLUMNS and c not in allowed]
+        if not foreign and not physics.excludes(name):
+            out.append(name)
+    return tuple(out)
+
+
+def regressor_for(target: str, feature_sources: dict[str, tuple[str, ...]], *, learner: str = "xgboost",
+                  params: dict[str, Any] | None = None, confidence: float | None = 0.9, n_splits: int = 5,
+                  seed: int = 42) -> TargetRegressor:
+    """The :class:`TargetRegressor` for ``target`` with its physics (inputs, space, directions, bounds)."""
+    phys = PHYSICS[target]
+    return TargetRegressor(learner=learner, params=dict(phys.params) | dict(params or {}),
+                           features=target_features(target, feature_sources),
+                           monotone=dict(phys.monotone), smooth=dict(phys.smooth), transform=phys.transform,
+                           bounds=PHYSICAL_BOUNDS[target], key_features=phys.key_features,
+                           strata=STRATA, interval_space=phys.interval_space, impute=phys.impute,
+                           confidence=confidence,
+                           n_splits=n_splits, seed=seed)
