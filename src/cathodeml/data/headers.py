@@ -109,14 +109,14 @@ def near_miss(name: object) -> tuple[list[str], str] | None:
     forms = _forms(text)
     for f in forms:
         if f in _CANON:
-            return [f], "the same name written differently (case, spaces, hyphens or a unit)"
+            return [f], "written with other case, spaces, hyphens or a unit"
     for f in forms:
         if f in ALIASES:
-            return list(ALIASES[f]), "a common other name of it"
+            return list(ALIASES[f]), "a common other name"
     for f in forms:
         targets = _typo_targets(f)
         if targets:
-            return targets, "one or two letters away from it"
+            return targets, "one or two letters off"
     return None
 
 
@@ -145,8 +145,7 @@ def header_problems(columns: Iterable[object]) -> list[Problem]:
             targets, why = hit
             problems.append(Problem(
                 None, n, None,
-                f"did you mean {_quoted_choices(targets)}? ({why}; rename the column — a near miss of a "
-                "canonical column is refused, not ignored, so that no value is silently dropped)",
+                f"did you mean {_quoted_choices(targets)}? ({why}; a near miss is refused, not ignored: rename the column)",
             ))
     return problems
 

@@ -100,13 +100,16 @@ def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems:
         problems.append(
             Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is outside {spec.range_text()}{hint}")
         )
+    if out.any():  # a value that breaks its own range takes part in no cross-column rule (one message, not three)
+        values = values.mask(out)
+        arr = values.to_numpy()
     if spec.kind == "int":
         with np.errstate(invalid="ignore"):
             frac = ~np.isnan(arr) & np.isfinite(arr) & (np.floor(arr) != arr)
         for i in np.flatnonzero(frac):
             problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a whole number"))
-        # Only in-range whole numbers are cast: inf or 1e19 would overflow int64 (they are range errors).
-        return values.round().astype("Int64") if not (frac.any() or out.any()) else values
+        # Out-of-range values are NaN by now: inf or 1e19 would overflow int64 (they are range errors).
+        return values.round().astype("Int64") if not frac.any() else values
     return values
 
 
@@ -223,7 +226,8 @@ def check_frame(
 
     _check_cross(out, raw.columns, rows, problems, dataset)
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, CANONICAL.index(p.column) if p.column in SPECS else -1))
-    return CheckResult(out, problems, [c for c in ignored if c not in PREDICTION_COLUMNS])
+    refused = {p.column for p in problems if p.row is None}
+    return CheckResult(out, problems, [c for c in ignored if c not in PREDICTION_COLUMNS and c not in refused])
 
 
 def _check_cathode_given(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Problem]) -> None:
