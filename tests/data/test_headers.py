@@ -33,7 +33,7 @@ from cathodeml.schema import ALIASES, CANONICAL, PREDICTION_COLUMNS
 )
 def test_near_misses_name_the_canonical_column(name, meant):
     hit = near_miss(name)
-    assert hit is not None and hit[0] == meant
+    assert hit is not None and list(hit[0]) == meant
     (p,) = header_problems([name])
     assert str(p).startswith(f"column {name}: did you mean {meant[0]!r}")
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from cathodeml.data.elements import ELEMENTS
 from cathodeml.errors import Problem
@@ -98,25 +99,29 @@ def _typo_targets(form: str) -> list[str]:
     return found
 
 
-def near_miss(name: object) -> tuple[list[str], str] | None:
+def near_miss(name: object) -> tuple[tuple[str, ...], str] | None:
     """(canonical columns meant, why) when ``name`` is a near miss; ``None`` when it is not.
 
     Canonical names and prediction columns are never near misses.
     """
-    text = str(name)
+    return _near_miss(str(name))
+
+
+@lru_cache(maxsize=8192)
+def _near_miss(text: str) -> tuple[tuple[str, ...], str] | None:
     if text in _CANON or text in PREDICTION_COLUMNS:
         return None
     forms = _forms(text)
     for f in forms:
         if f in _CANON:
-            return [f], "written with other case, spaces, hyphens or a unit"
+            return (f,), "written with other case, spaces, hyphens or a unit"
     for f in forms:
         if f in ALIASES:
-            return list(ALIASES[f]), "a common other name"
+            return ALIASES[f], "a common other name"
     for f in forms:
         targets = _typo_targets(f)
         if targets:
-            return targets, "one or two letters off"
+            return tuple(targets), "one or two letters off"
     return None
 
 

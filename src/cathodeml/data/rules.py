@@ -204,25 +204,25 @@ def check_frame(
     """
     problems: list[Problem] = header_problems(raw.columns)
     raw = raw.reset_index(drop=True)
+    raw = raw.set_axis([str(c) for c in raw.columns], axis=1)  # a numeric header cell is a name like any other
     rows = np.arange(first_row, first_row + len(raw)) if rows is None else np.asarray(rows)
     raw = raw.loc[:, ~raw.columns.duplicated()]
-    ignored = [str(c) for c in raw.columns if c not in SPECS]
+    ignored = [c for c in raw.columns if c not in SPECS]
 
-    out = pd.DataFrame(index=raw.index)
+    cols: dict[str, pd.Series] = {}  # one frame built at the end: 40 column inserts cost more than the rules
     for name in CANONICAL:
         spec = SPECS[name]
         if name not in raw.columns:
-            out[name] = pd.Series(np.nan, index=raw.index, dtype="float64" if spec.kind in ("float", "int") else object)
+            cols[name] = np.full(len(raw), np.nan, dtype=float if spec.kind in ("float", "int") else object)
             continue
         col = raw[name]
         if spec.kind in ("float", "int"):
-            out[name] = _check_numeric(spec, col, rows, problems)
+            cols[name] = _check_numeric(spec, col, rows, problems)
         elif spec.kind == "enum":
-            out[name] = _check_enum(spec, col, rows, problems)
+            cols[name] = _check_enum(spec, col, rows, problems)
         else:
-            out[name] = _check_text(col, MISSING_TOKENS | NONE_TOKENS.get(name, frozenset()))
-    for c in ignored:
-        out[c] = raw[c]
+            cols[name] = _check_text(col, MISSING_TOKENS | NONE_TOKENS.get(name, frozenset()))
+    out = pd.DataFrame(cols | {c: raw[c] for c in ignored}, index=raw.index)
 
     _check_cross(out, raw.columns, rows, problems, dataset)
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, CANONICAL.index(p.column) if p.column in SPECS else -1))

@@ -97,6 +97,13 @@ class TextInfo:
         return starts[k] if 0 <= k < len(starts) else approx
 
 
+def _not_text(encoding: str, row: int, byte: int | None) -> Exception:
+    what = "the file ends inside a character" if byte is None else f"row {row} holds byte 0x{byte:02x}, which "
+    name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+    return refuse(f"is not {name} text: {what}{'' if byte is None else f'{name} does not allow'} (a binary file, "
+                  "or text in another encoding); save it as 'CSV UTF-8' or as .xlsx")
+
+
 def _scan(path: Path) -> tuple[str, bool, bool, str]:
     """(encoding, has quote, has NUL, first ~64 K characters); :class:`Unreadable` if not text."""
     with path.open("rb") as f:
@@ -112,22 +119,20 @@ def _scan(path: Path) -> tuple[str, bool, bool, str]:
         decoder = codecs.getincrementaldecoder(encoding)()
         has_quote = has_nul = False
         text_head, lines_before, block = "", 0, head
-        while block:
+        while True:
             try:
-                text = decoder.decode(block)
+                text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
-                row = lines_before + block.count(b"\n", 0, exc.start) + 1
-                raise refuse(
-                    f"is not UTF-8 text: row {row} holds byte 0x{block[exc.start]:02x}, which UTF-8 does not allow "
-                    "(a binary file, or text in another encoding); save it as 'CSV UTF-8' or as .xlsx"
-                ) from None
+                raise _not_text(encoding, lines_before + block.count(b"\n", 0, exc.start) + 1,
+                                block[exc.start] if block else None) from None
+            if not block:
+                break
             has_quote = has_quote or '"' in text
             has_nul = has_nul or "\x00" in text
             if len(text_head) < _HEAD_CHARS:
                 text_head += text[: _HEAD_CHARS - len(text_head)]
             lines_before += block.count(b"\n")
             block = f.read(_BLOCK)
-        decoder.decode(b"", final=True)
     if has_nul and text_head[:8192].count("\x00") > len(text_head[:8192]) // 10:
         raise refuse("holds binary data (NUL bytes), not text: a binary file, or UTF-16 text without a byte-order mark")
     return encoding, has_quote, has_nul, text_head
