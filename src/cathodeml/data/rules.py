@@ -213,7 +213,8 @@ def check_frame(
     for name in CANONICAL:
         spec = SPECS[name]
         if name not in raw.columns:
-            cols[name] = np.full(len(raw), np.nan, dtype=float if spec.kind in ("float", "int") else object)
+            numeric = spec.kind in ("float", "int")  # an object Series, not an array: no datetime inference
+            cols[name] = np.full(len(raw), np.nan) if numeric else pd.Series(np.nan, index=raw.index, dtype=object)
             continue
         col = raw[name]
         if spec.kind in ("float", "int"):
@@ -222,7 +223,7 @@ def check_frame(
             cols[name] = _check_enum(spec, col, rows, problems)
         else:
             cols[name] = _check_text(col, MISSING_TOKENS | NONE_TOKENS.get(name, frozenset()))
-    out = pd.DataFrame(cols | {c: raw[c] for c in ignored}, index=raw.index)
+    out = pd.DataFrame(cols | {c: raw[c] for c in ignored}, index=raw.index, copy=False)
 
     _check_cross(out, raw.columns, rows, problems, dataset)
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, CANONICAL.index(p.column) if p.column in SPECS else -1))

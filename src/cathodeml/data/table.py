@@ -95,28 +95,29 @@ def assemble(header: Header, body: pd.DataFrame, rows: np.ndarray) -> RawTable:
     """
     problems: list[Problem] = []
     width = len(header.names)
-    body = body.reset_index(drop=True)
     rows = np.asarray(rows)
-    unnamed = [j for j in body.columns if j >= width or not header.names[j].strip()]
+    unnamed = [j for j in range(body.shape[1]) if j >= width or not header.names[j].strip()]
     for j in unnamed:  # only these are scanned: a million-row chunk has few or none
-        filled = np.flatnonzero((body[j] != "").to_numpy())
+        filled = np.flatnonzero((body.iloc[:, j] != "").to_numpy())
         if not len(filled):
             continue
         if j >= width:
             for i in filled:
-                problems.append(Problem(int(rows[i]), None, str(body[j].iloc[i]),
+                problems.append(Problem(int(rows[i]), None, str(body.iloc[i, j]),
                                         f"is beyond the header's last column ({width} columns); give the column a name or delete the cell"))
-        elif not header.names[j].strip():
+        else:
             i = filled[0]
             problems.append(Problem(header.row, header.column_label(j), None,
                                     f"has no name in the header but holds values (first at row {rows[i]}: "
-                                    f"{str(body[j].iloc[i])!r}); name the column or delete it"))
-    named = [j for j in range(min(width, body.shape[1])) if header.names[j].strip()]
-    frame = body[named].set_axis([header.names[j] for j in named], axis=1)
-    for j in range(body.shape[1], width):  # a short first chunk: columns that no row reached
-        if header.names[j].strip():
-            frame[header.names[j]] = ""
-    blank = _blank_rows(body)
+                                    f"{str(body.iloc[i, j])!r}); name the column or delete it"))
+    named = [j for j in range(min(width, body.shape[1])) if j not in unnamed]
+    frame = body.iloc[:, named]  # one selection, then names and index set in place (no further copies)
+    frame.columns = [header.names[j] for j in named]
+    frame.index = pd.RangeIndex(len(frame))
+    short = [header.names[j] for j in range(body.shape[1], width) if header.names[j].strip()]
+    if short:  # columns that no row of this chunk reached (slow path)
+        frame = pd.concat([frame, pd.DataFrame("", index=frame.index, columns=short)], axis=1)
+    blank = _blank_rows(frame)
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     return RawTable(frame, rows, problems)
