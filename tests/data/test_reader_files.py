@@ -234,3 +234,18 @@ def test_xls_is_read(tmp_path):
 def test_xlsx_rows_are_the_sheets_rows(tmp_path):
     p = xlsx(tmp_path, [["cathode", "v_max"], ["NCM811", 4.3], [], ["NCM622", 45]])
     assert messages(p) == ["row 4, column v_max: '45' is outside 1.5–5 V — is it in V?"]
+
+
+def test_quoted_lines_and_a_long_row_keep_row_numbers(tmp_path):
+    # the long row sends the file through the exact (csv module) path; rows stay the file's
+    p = write(tmp_path, "r.csv", 'cathode,notes,v_max\nNCM811,"two\nlines",4.3,,,\nNCM622,x,45\n')
+    assert messages(p) == ["row 4, column v_max: '45' is outside 1.5–5 V — is it in V?"]
+
+
+def test_chunked_reader_switches_to_the_exact_path_mid_file(tmp_path):
+    rows = ["NCM811,4.3"] * 30
+    rows[24] = "NCM622,4.4,,,"  # more cells than the fast parser's spare column, in the third chunk
+    p = write(tmp_path, "r.csv", "cathode,v_max\n" + "\n".join(rows) + "\n")
+    chunks = list(iter_recipe_chunks(p, chunksize=10))
+    cathodes = [c for chunk in chunks for c in chunk["cathode"]]
+    assert cathodes == [r.split(",")[0] for r in rows]  # every row once, in order

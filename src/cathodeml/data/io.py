@@ -23,9 +23,9 @@ import pandas as pd
 
 from cathodeml.data.excel import read_workbook
 from cathodeml.data.rules import CheckResult, check_frame
-from cathodeml.data.table import RawTable, Unreadable
-from cathodeml.data.textfile import TextInfo, inspect, read_chunks
-from cathodeml.errors import Problem, RecipeValidationError
+from cathodeml.data.table import RawTable, Unreadable, refuse
+from cathodeml.data.textfile import inspect, read_chunks
+from cathodeml.errors import RecipeValidationError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 #: Spreadsheet formats that are refused with advice rather than misread as text.
@@ -36,44 +36,45 @@ def _existing(path: str | Path) -> Path:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    if path.is_dir():
-        raise RecipeValidationError(path, [Problem(None, None, None, "is a folder, not a file")])
     return path
 
 
-def _check(table: RawTable, dataset: bool, info: TextInfo | None = None) -> CheckResult:
+def _check(table: RawTable, dataset: bool) -> CheckResult:
     """Rules on one raw table; reader problems first, a rule is not repeated on a blocked cell."""
     result = check_frame(table.frame, dataset=dataset, rows=table.rows)
     problems = table.problems + [p for p in result.problems if (p.row, p.column) not in table.blocked]
-    if info is not None and info.has_quote and problems:
-        problems = [replace(p, row=info.exact_row(p.row)) if p.row is not None else p for p in problems]
+    if table.exact_row is not None and problems:
+        problems = [replace(p, row=table.exact_row(p.row)) if p.row is not None else p for p in problems]
     problems.sort(key=lambda p: (p.row if p.row is not None else 0))
     return CheckResult(result.frame, problems, result.ignored_columns)
 
 
-def _tables(path: Path, chunksize: int | None) -> Iterator[tuple[RawTable, TextInfo | None]]:
+def _tables(path: Path, chunksize: int | None) -> Iterator[RawTable]:
     """Raw tables of the file (one for a workbook or ``chunksize=None``, else chunks of text);
     :class:`Unreadable` if it is not a table."""
+    if path.is_dir():
+        raise refuse("is a folder, not a file")
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise refuse(f"cannot be opened: {exc.strerror or exc}") from None
     suffix = path.suffix.lower()
     if suffix in _UNSUPPORTED:
-        raise Unreadable(Problem(None, None, None, f"is a {_UNSUPPORTED[suffix]} file, which cathodeml does not read; "
-                                                   "save it as .xlsx or CSV UTF-8"))
+        raise refuse(f"is a {_UNSUPPORTED[suffix]} file, which cathodeml does not read; save it as .xlsx or CSV UTF-8")
     if suffix in EXCEL_SUFFIXES:
-        yield read_workbook(path), None
+        yield read_workbook(path)
         return
-    info = inspect(path)
-    for table in read_chunks(info, chunksize):
-        yield table, info
+    yield from read_chunks(inspect(path), chunksize)
 
 
 def check_file(path: str | Path, *, dataset: bool = False) -> CheckResult:
     """Read a CSV/XLSX file and check it; never raises for bad content (see ``.problems``)."""
     path = _existing(path)
     try:
-        ((table, info),) = _tables(path, chunksize=None)
+        (table,) = _tables(path, chunksize=None)
     except Unreadable as exc:
         return CheckResult(pd.DataFrame(), exc.problems)
-    return _check(table, dataset, info)
+    return _check(table, dataset)
 
 
 def read_recipes(path: str | Path, *, dataset: bool = False) -> pd.DataFrame:
@@ -97,8 +98,8 @@ def iter_checked_chunks(path: str | Path, chunksize: int = 100_000) -> Iterator[
     """
     path = _existing(path)
     try:
-        for table, info in _tables(path, chunksize):
-            result = _check(table, False, info)
+        for table in _tables(path, chunksize):
+            result = _check(table, False)
             if result.problems:
                 raise RecipeValidationError(path, result.problems, result.ignored_columns)
             yield table.frame, result.frame

@@ -15,7 +15,7 @@ the file's own row number of each; this module turns records into the raw frame 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,13 +46,16 @@ class RawTable:
     """Cells as text under their header names, each row's number in the file, and cell problems.
 
     ``blocked`` holds the (row, column) of cells the reader could not read as written (an Excel
-    error, a NUL byte): the rules do not report those cells a second time.
+    error, a NUL byte): the rules do not report those cells a second time. ``exact_row``, when
+    set, turns ``rows`` into the file's rows (a quoted cell spanning lines shifts them); it is only
+    called for the rows of problems, because it may scan the file.
     """
 
     frame: pd.DataFrame
     rows: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     blocked: set[tuple[int | None, str | None]] = field(default_factory=set)
+    exact_row: Callable[[int], int] | None = None
 
 
 @dataclass(frozen=True)

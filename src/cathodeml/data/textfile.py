@@ -90,8 +90,6 @@ class TextInfo:
 
     def exact_row(self, approx: int) -> int:
         """File row of the record the fast path numbered ``approx`` (header row + record index)."""
-        if not self.has_quote or approx is None:
-            return approx
         k = approx - self.header.row
         starts = self.record_starts
         return starts[k] if 0 <= k < len(starts) else approx
@@ -250,6 +248,8 @@ def read_chunks(info: TextInfo, chunksize: int | None) -> Iterator[RawTable]:
         try:
             for body, rows in _fast_chunks(info, chunksize):
                 table = assemble(info.header, body, rows)
+                if info.has_quote:  # a quoted cell may span lines: rows are record counts until mapped
+                    table.exact_row = info.exact_row
                 done += len(body)
                 yield table
             return
