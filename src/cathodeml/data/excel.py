@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -100,15 +101,19 @@ def _has_formulas(path: Path) -> bool:
 def _xlsx_rows(path: Path, data_only: bool):
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=data_only)
-    try:
-        if not wb.worksheets:
-            raise refuse("has no worksheet")
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # rows as stored, not padded to a (possibly huge) declared size
-        yield from enumerate(ws.iter_rows(), start=1)
-    finally:
-        wb.close()
+    with warnings.catch_warnings():
+        # openpyxl's own notes on the file (unsupported extensions, out-of-range dates it turns into
+        # error cells) would reach the user's terminal as noise; what matters is reported per cell
+        warnings.simplefilter("ignore", UserWarning)
+        wb = load_workbook(path, read_only=True, data_only=data_only)
+        try:
+            if not wb.worksheets:
+                raise refuse("has no worksheet")
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()  # rows as stored, not padded to a (possibly huge) declared size
+            yield from enumerate(ws.iter_rows(), start=1)
+        finally:
+            wb.close()
 
 
 def _xlsx_records(path: Path) -> tuple[list[list[str]], list[Issue]]:
