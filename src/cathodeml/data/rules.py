@@ -204,9 +204,11 @@ def check_frame(
     """
     problems: list[Problem] = header_problems(raw.columns)
     raw = raw.reset_index(drop=True)
-    raw = raw.set_axis([str(c) for c in raw.columns], axis=1)  # a numeric header cell is a name like any other
+    if not all(isinstance(c, str) for c in raw.columns):  # a numeric header cell is a name like any other
+        raw = raw.set_axis([str(c) for c in raw.columns], axis=1)
     rows = np.arange(first_row, first_row + len(raw)) if rows is None else np.asarray(rows)
-    raw = raw.loc[:, ~raw.columns.duplicated()]
+    if raw.columns.has_duplicates:
+        raw = raw.loc[:, ~raw.columns.duplicated()]
     ignored = [c for c in raw.columns if c not in SPECS]
 
     cols: dict[str, pd.Series] = {}  # one frame built at the end: 40 column inserts cost more than the rules
