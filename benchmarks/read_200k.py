@@ -16,7 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 
 from cathodeml.data.io import read_recipes
 from cathodeml.data.rules import check_frame

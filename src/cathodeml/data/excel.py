@@ -81,7 +81,7 @@ def _describe_content(path: Path) -> str:
         head.decode("utf-8")
         return f"is a text file named {path.suffix}, not a workbook; if it is a table, rename it .csv"
     except UnicodeDecodeError:
-        return f"is not an Excel workbook (its content is neither a zip archive nor an .xls file)"
+        return "is not an Excel workbook (its content is neither a zip archive nor an .xls file)"
 
 
 def _has_formulas(path: Path) -> bool:

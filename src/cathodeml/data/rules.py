@@ -18,12 +18,11 @@ are those of :mod:`cathodeml.data.headers`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
-import re
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating

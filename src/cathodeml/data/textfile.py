@@ -96,10 +96,11 @@ class TextInfo:
 
 
 def _not_text(encoding: str, row: int, byte: int | None) -> Exception:
-    what = "the file ends inside a character" if byte is None else f"row {row} holds byte 0x{byte:02x}, which "
     name = "UTF-16" if encoding == "utf-16" else "UTF-8"
-    return refuse(f"is not {name} text: {what}{'' if byte is None else f'{name} does not allow'} (a binary file, "
-                  "or text in another encoding); save it as 'CSV UTF-8' or as .xlsx")
+    what = ("the file ends inside a character" if byte is None
+            else f"row {row} holds byte 0x{byte:02x}, which {name} does not allow")
+    return refuse(f"is not {name} text: {what} (a binary file, or text in another encoding); "
+                  "save it as 'CSV UTF-8' or as .xlsx")
 
 
 def _scan(path: Path) -> tuple[str, bool, bool, str]:
