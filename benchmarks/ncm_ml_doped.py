@@ -1,6 +1,8 @@
 """External benchmark: doped-NCM initial (IC) and 50th-cycle (EC) capacity, Wang et al. 2021.
 
-Data: ../shared/datasets/ncm-ml-doped (168 rows, 59 DOIs), read in place. Each row is turned into
+Data: ../shared/datasets/ncm-ml-doped (168 rows, 59 DOIs), read in place; the 10 rows whose
+stoichiometry is not a layered oxide by the reader's rule are left out (see
+cathodeml.data.external.read_ncm_ml_doped). Each row is turned into
 a recipe (cathodeml.data.external) and featurized with cathodeml's own featurizer; XGBoost with
 cathodeml's capacity constraints is trained for IC and for EC.
 
@@ -59,7 +61,7 @@ def main() -> None:
     f = RecipeFeaturizer().fit(frame)
     X = f.transform(frame)
     names = list(f.get_feature_names_out())
-    own = raw.drop(columns=["IC", "EC"]).to_numpy()
+    own = raw.loc[frame.index].drop(columns=["IC", "EC"]).to_numpy()
     print(f"{len(frame)} rows, {len(set(groups))} DOIs; {platform.machine()}, python {platform.python_version()}")
     t0 = time.perf_counter()
     for label, col in (("IC", "capacity_mah_g"), ("EC", "capacity_50_mah_g")):

@@ -191,6 +191,65 @@ NUMERIC: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind in ("float", 
 #: Every column a recipe may carry as input (all but the measured targets; controls included).
 INPUTS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.section != "target")
 
+# ---- reading limits and header aliases -------------------------------------------------------
+
+#: Longest cathode, coating or dopant text read (characters). Real names are < 40; the cap keeps
+#: the work per cell bounded (a 3 KB shorthand once cost 29 s of CPU in the digit splitter).
+MAX_NAME_CHARS = 100
+#: Per column, cell texts that state the column's default and so mean the same as an empty cell:
+#: ``coating`` / ``dopant`` empty = none (the data contract's "stating a default" rule).
+NONE_TOKENS: dict[str, frozenset[str]] = {
+    "coating": frozenset({"none", "uncoated", "no coating"}),
+    "dopant": frozenset({"none", "undoped", "no dopant"}),
+}
+#: Common other names of canonical columns, in the normalised form of
+#: :func:`cathodeml.data.headers.normalise` (lower case, ``_`` for spaces, hyphens and ``/``,
+#: ``pct`` for ``%``). A header that is one of these is a near miss: an error naming the canonical
+#: column(s), never an ignored column. Several targets = the alias is ambiguous; all are named.
+ALIASES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("voltage_high", "upper_cutoff_v", "upper_cutoff", "upper_voltage", "v_high", "v_upper",
+                     "high_voltage", "cutoff_voltage", "charge_cutoff_v", "max_voltage", "voltage_max",
+                     "upper_cut_off_voltage", "upper_cutoff_voltage"), ("v_max",)),
+    **dict.fromkeys(("voltage_low", "lower_cutoff_v", "lower_cutoff", "lower_voltage", "v_low", "v_lower",
+                     "low_voltage", "discharge_cutoff_v", "min_voltage", "voltage_min",
+                     "lower_cut_off_voltage", "lower_cutoff_voltage"), ("v_min",)),
+    **dict.fromkeys(("discharge_capacity", "initial_capacity", "initial_discharge_capacity", "capacity",
+                     "specific_capacity", "discharge_capacity_mah_g", "initial_capacity_mah_g"), ("capacity_mah_g",)),
+    **dict.fromkeys(("retention", "capacity_retention", "capacity_retention_pct", "retention_rate"), ("retention_pct",)),
+    **dict.fromkeys(("rct", "r_ct", "charge_transfer_resistance", "rct_ohms", "rct_ω", "rct_ohm_cm2"), ("rct_ohm",)),
+    **dict.fromkeys(("cycle_number", "n_cycles", "cycle_count", "number_of_cycles", "cycle_no", "num_cycles"), ("cycles",)),
+    **dict.fromkeys(("c_rate", "crate", "rate"), ("capacity_c_rate", "cycle_c_rate")),
+    **dict.fromkeys(("test_temperature", "test_temp", "test_temperature_c", "cell_temp_c", "cycling_temp_c"),
+                    ("test_temp_c",)),
+    **dict.fromkeys(("coating_wt", "coating_amount", "coating_content", "coating_loading", "coating_mass_pct",
+                     "coating_wt_percent", "coating_pct"), ("coating_wt_pct",)),
+    **dict.fromkeys(("coating_thickness", "thickness", "thickness_nm", "layer_thickness"), ("coating_thickness_nm",)),
+    **dict.fromkeys(("coating_process", "deposition_method"), ("coating_method",)),
+    **dict.fromkeys(("annealing_temp_c", "annealing_temperature", "anneal_temperature", "anneal_temp",
+                     "annealing_temp", "calcination_temp_c"), ("anneal_temp_c",)),
+    **dict.fromkeys(("annealing_time_h", "annealing_time", "anneal_time"), ("anneal_time_h",)),
+    **dict.fromkeys(("doping", "dopant_element", "doping_element", "dopant_elements"), ("dopant",)),
+    **dict.fromkeys(("doping_amount", "dopant_amount", "dopant_pct", "dopant_mol", "doping_mol_pct",
+                     "dopant_content", "doping_pct"), ("dopant_mol_pct",)),
+    **dict.fromkeys(("cathode_material", "material", "composition", "formula", "active_material"), ("cathode",)),
+    **dict.fromkeys(("regen_temp", "regeneration_temp_c", "relithiation_temp_c", "regeneration_temperature"),
+                    ("regen_temp_c",)),
+    **dict.fromkeys(("regen_time", "regeneration_time_h", "relithiation_time_h"), ("regen_time_h",)),
+    **dict.fromkeys(("sinter_temp", "sintering_temp_c", "sintering_temperature"), ("sinter_temp_c",)),
+    **dict.fromkeys(("sinter_time", "sintering_time_h", "sintering_time"), ("sinter_time_h",)),
+    **dict.fromkeys(("regeneration_method", "regen_route"), ("regen_method",)),
+    **dict.fromkeys(("li_source", "lithium_source"), ("regen_li_source",)),
+    **dict.fromkeys(("ni", "ni_fraction", "ni_content", "x_ni"), ("ni_frac",)),
+    **dict.fromkeys(("co", "co_fraction", "co_content", "x_co"), ("co_frac",)),
+    **dict.fromkeys(("mn", "mn_fraction", "mn_content", "x_mn"), ("mn_frac",)),
+    **dict.fromkeys(("al", "al_fraction", "al_content", "x_al"), ("al_frac",)),
+    **dict.fromkeys(("morph", "particle_morphology"), ("morphology",)),
+    **dict.fromkeys(("electrolyte_type",), ("electrolyte",)),
+    **dict.fromkeys(("li_loss", "lithium_loss", "li_deficiency", "li_loss_percent"), ("li_loss_pct",)),
+    **dict.fromkeys(("doi",), ("source",)),
+}
+
+
 # ---- targets: units and physical bounds ------------------------------------------------------
 
 #: How each target is shown to people (the one place Rct's unit is written).

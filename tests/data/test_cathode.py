@@ -31,11 +31,14 @@ def test_shorthand_and_formula_table(text, ni, co, mn, al):
     assert c.al == pytest.approx(al, abs=1e-3)
 
 
-@pytest.mark.parametrize(("text", "ni"), [("NCM90", 0.90), ("NCM83", 0.83), ("NCA88", 0.88)])
-def test_two_digit_shorthand_gives_nickel_only(text, ni):
+@pytest.mark.parametrize(("text", "ni", "absent"), [("NCM90", 0.90, "al"), ("NCM83", 0.83, "al"), ("NCA88", 0.88, "mn")])
+def test_two_digit_shorthand_gives_nickel_only(text, ni, absent):
     c = parse_cathode(text)
     assert c.ni == pytest.approx(ni)
-    assert math.isnan(c.co) and math.isnan(c.mn)
+    assert math.isnan(c.co)
+    # the name says which metal is absent (NCM: no Al; NCA: no Mn): stated 0 = blank
+    assert getattr(c, absent) == 0.0
+    assert math.isnan(c.mn if absent == "al" else c.al)
 
 
 def test_shorthand_equals_formula():

@@ -18,6 +18,23 @@ written             read as
 ``LNO``             LiNiO2
 ==================  ==========================================================================
 
+Two-digit ``NCM``/``NMC`` shorthand says the material has no Al (``al`` = 0) and ``NCA88`` that it
+has no Mn (``mn`` = 0), so stating ``al_frac`` 0 beside ``NCM90`` gives the same features as leaving
+it blank. Shorthand has at most :data:`MAX_SHORTHAND_DIGITS` digits (the splitter then tries at most
+28 splits).
+
+Formulas are checked against the periodic table (:mod:`cathodeml.data.elements`) and must describe
+a layered oxide ``A M O2``:
+
+* the anion site (O, F, S, Cl) holds 2 ± 0.02 — ``LiNi0.8Co0.1Mn0.1O`` is refused;
+* the **metal site** M (every element but Li, Na, K of the Li site and the anions; H is ignored)
+  sums to 1 ± 0.02, whatever the Li (``Li0.98…``, a stated excess ``Li1.02…``) — or the cations
+  fill the cation sites, Li + M = 2 ± 0.02: excess Li on the metal site of a Li-rich oxide
+  Li[Li_x M_1−x]O2 written ``Li1+x M1−x O2`` (``Li1.2Ni0.13Co0.13Mn0.54O2``,
+  ``Li1.03Mo0.02Ni0.95O2``), or Mg/Ni on the Li site (``Li0.963Ni0.91Co0.064Mn0.022Mg0.027O2``).
+  ``LiNi08Co01Mn01O2`` (8 + 1 + 1) and Li with metals summing to 1.1 are refused;
+* the Li site holds at most 4/3 (Li2MnO3 = Li[Li1/3Mn2/3]O2, the most Li-rich layered oxide).
+
 Results are cached per string: a screening run has few unique cathodes and millions of rows.
 """
 
@@ -29,11 +46,21 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from cathodeml.data.elements import FormulaError, parse_formula
 from cathodeml.errors import CathodeError
+from cathodeml.schema import MAX_NAME_CHARS
 
 NAN = float("nan")
 
-_SITE_EXCLUDED = {"Li", "O", "F", "H", "Na", "K", "S", "Cl"}
+_LI_SITE = {"Li", "Na", "K"}
+_ANIONS = {"O", "F", "S", "Cl"}
+_SITE_EXCLUDED = _LI_SITE | _ANIONS | {"H"}
+#: Tolerance of the site sums of a formula (the same as the reader's fraction tolerance).
+SITE_TOL = 0.02
+#: Most Li a layered oxide holds per two anions: Li2MnO3 = Li[Li1/3 Mn2/3]O2.
+MAX_LI = 4 / 3
+#: Longest digit string of a shorthand (``NCM955025`` has 6).
+MAX_SHORTHAND_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -62,6 +89,11 @@ def _frac_digits(part: str) -> float:
 
 
 def _split_three(digits: str) -> tuple[float, float, float]:
+    if len(digits) > MAX_SHORTHAND_DIGITS:
+        raise CathodeError(
+            f"shorthand has {len(digits)} digits; at most {MAX_SHORTHAND_DIGITS} are read — "
+            "write the formula instead, e.g. LiNi0.8Co0.1Mn0.1O2"
+        )
     if len(set(digits)) == 1 and len(digits) == 3:
         return (1 / 3, 1 / 3, 1 / 3)
     fits = []
@@ -95,25 +127,59 @@ def _from_shorthand(kind: str, digits: str) -> CathodeComposition:
         # NMC622 lists Mn before Co; for 622/811/111 the two are equal, for NMC532 they differ.
         co, mn = (third, second) if kind == "NMC" else (second, third)
         return CathodeComposition(ni, co, mn, 0.0, 1.0)
-    if len(digits) == 2 and kind in ("NCM", "NMC", "NCA", "NCMA"):
+    if len(digits) == 2 and kind in ("NCM", "NMC"):
+        return CathodeComposition(ni=_frac_digits(digits), al=0.0, li=1.0)
+    if len(digits) == 2 and kind == "NCA":
+        return CathodeComposition(ni=_frac_digits(digits), mn=0.0, li=1.0)
+    if len(digits) == 2 and kind == "NCMA":
         return CathodeComposition(ni=_frac_digits(digits), li=1.0)
     raise CathodeError(f"shorthand {kind}{digits} is not one cathodeml reads")
 
 
-def _from_formula(text: str) -> CathodeComposition:
-    from pymatgen.core import Composition  # pymatgen is slow to import; only when needed
+_KNOWN = "NCM811, NMC622, NCM90, NCA, NCMA, LNO"
 
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _check_sites(amounts: dict[str, float], site: dict[str, float]) -> None:
+    """Refuse a formula that is not a layered oxide A M O2 (see the module docstring)."""
+    anions = sum(amounts.get(a, 0.0) for a in _ANIONS)
+    if abs(anions - 2) > SITE_TOL + 1e-9:
+        written = "+".join(f"{a}{_fmt(amounts[a])}" for a in sorted(_ANIONS) if a in amounts)
+        raise CathodeError(
+            f"has {written} on the anion site; a layered oxide LiMO2 has O2 (± {SITE_TOL}) — "
+            "write e.g. LiNi0.8Co0.1Mn0.1O2"
+        )
+    li = sum(amounts.get(a, 0.0) for a in _LI_SITE)
+    metal = sum(site.values())
+    if li > MAX_LI + SITE_TOL:
+        raise CathodeError(f"has {_fmt(li)} Li (+Na, K) per O2; a layered oxide holds at most 4/3 (Li2MnO3 = Li[Li1/3Mn2/3]O2)")
+    plain = abs(metal - 1) <= SITE_TOL + 1e-9
+    sites_filled = abs(li + metal - 2) <= SITE_TOL + 1e-9
+    if not (plain or sites_filled):
+        parts = " + ".join(f"{el} {_fmt(a)}" for el, a in site.items())
+        raise CathodeError(
+            f"has a metal site of {_fmt(metal)} ({parts}); in LiMO2 the metals sum to 1 (± {SITE_TOL}), "
+            "or, with Li and metals sharing sites (Li1+xM1-xO2, Li1-xM1+xO2), Li + metals = 2 — check "
+            "for a slipped decimal point (08 for 0.8)"
+        )
+
+
+def _from_formula(text: str) -> CathodeComposition:
     try:
-        comp = Composition(text)
-    except Exception as exc:  # pymatgen raises ValueError/KeyError/CompositionError
-        raise CathodeError(f"is neither a known shorthand (NCM811, NMC622, NCM90, NCA, NCMA, LNO) nor a formula ({exc})") from None
-    symbols = {el.symbol for el in comp.elements}
+        amounts = parse_formula(text)
+    except FormulaError as exc:
+        raise CathodeError(f"is neither a known shorthand ({_KNOWN}) nor a formula: {exc}") from None
+    symbols = set(amounts)
     if "O" not in symbols or not symbols & {"Ni", "Co", "Mn"}:
         raise CathodeError(
             "parses as a formula but is not a layered transition-metal oxide (needs O and Ni, Co "
             "or Mn); write a formula like LiNi0.8Co0.1Mn0.1O2 or a shorthand like NCM811, NCA, NCM90"
         )
-    site = {s: comp[s] for s in symbols if s not in _SITE_EXCLUDED}
+    site = {s: a for s, a in amounts.items() if s not in _SITE_EXCLUDED}
+    _check_sites(amounts, site)
     total = sum(site.values())
     frac = {s: amt / total for s, amt in site.items()}
     others = tuple(sorted((s, round(f, 6)) for s, f in frac.items() if s not in ("Ni", "Co", "Mn", "Al")))
@@ -123,8 +189,8 @@ def _from_formula(text: str) -> CathodeComposition:
         co=round(frac.get("Co", 0.0), 9),
         mn=round(frac.get("Mn", 0.0), 9),
         al=round(frac.get("Al", 0.0), 9),
-        li=round(comp["Li"] / total, 9) if total else NAN,
-        formula=comp.formula.replace(" ", ""),
+        li=round(amounts.get("Li", 0.0) / total, 9),
+        formula="".join(f"{el}{_fmt(a)}" for el, a in amounts.items()),
         others=others,
     )
 
@@ -135,6 +201,8 @@ def parse_cathode(text: str) -> CathodeComposition:
     text = text.strip()
     if not text:
         raise CathodeError("empty cathode name")
+    if len(text) > MAX_NAME_CHARS:
+        raise CathodeError(f"is {len(text)} characters long; cathode names of at most {MAX_NAME_CHARS} characters are read")
     m = _SHORT.match(text)
     if m:
         return _from_shorthand(m.group(1), m.group(2))

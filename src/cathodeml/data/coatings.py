@@ -6,7 +6,10 @@ because several acronyms parse as nonsense formulas (``HPU`` = H·P·U, ``PAN`` 
 containing elements no one coats a cathode with (actinides, noble gases, Z > 83) is rejected as a
 probable abbreviation, so such typos become errors instead of uranium features.
 
-Several coatings joined with ``+`` (``Al2O3+LiF``) are read part by part.
+Several coatings joined with ``+`` (``Al2O3+LiF``) are read part by part. Every element symbol is
+checked against the periodic table (:mod:`cathodeml.data.elements`: ``LiAIO2`` with a capital i
+is refused with "did you mean 'Al'?", never read as an unknown species), and a coating text of
+more than :data:`~cathodeml.schema.MAX_NAME_CHARS` characters is refused.
 
 Class rules (first match wins), used by the coverage report and the featurizer:
 
@@ -24,7 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cathodeml.data.elements import FormulaError, atomic_number, parse_formula
 from cathodeml.errors import CoatingError
+from cathodeml.schema import MAX_NAME_CHARS
 
 
 @dataclass(frozen=True)
@@ -131,41 +136,48 @@ def _classify(symbols: set[str]) -> str:
     return anion
 
 
+def _composition(formula: str):
+    """pymatgen ``Composition`` of a formula whose symbols were checked (never a DummySpecies)."""
+    from pymatgen.core import Composition  # pymatgen is slow to import; only when needed
+
+    return Composition(parse_formula(formula))
+
+
 @lru_cache(maxsize=4096)
 def parse_coating_part(text: str) -> CoatingPart:
     """Parse one coating component (no ``+``)."""
-    from pymatgen.core import Composition
-
     label = text.strip()
     if not label:
         raise CoatingError("empty coating component (two '+' in a row, or a trailing '+')")
     entry = _BY_NAME.get(label.lower())
     if entry is not None:
-        comp = Composition(entry.repeat_unit)
+        comp = _composition(entry.repeat_unit)
         els = tuple((el.symbol, float(comp[el])) for el in comp.elements)
         return CoatingPart(entry.name, entry.cls, entry.repeat_unit, els, True)
     try:
-        comp = Composition(label)
-    except Exception:
+        amounts = parse_formula(label)
+    except FormulaError as exc:
         raise CoatingError(
             f"{label!r} is neither a formula nor a known coating material; known names: "
-            + ", ".join(known_names())
+            + ", ".join(known_names()) + f" (read as a formula: {exc})"
         ) from None
-    bad = [el.symbol for el in comp.elements if el.Z > _IMPLAUSIBLE_Z or el.symbol in _NOBLE]
-    if bad or len(comp.elements) == 0:
+    bad = [el for el in amounts if atomic_number(el) > _IMPLAUSIBLE_Z or el in _NOBLE]
+    if bad:
         raise CoatingError(
-            f"{label!r} parses as a formula with {', '.join(bad) or 'no elements'}, "
+            f"{label!r} parses as a formula with {', '.join(bad)}, "
             "which no one coats a cathode with — is it an abbreviation? known names: "
             + ", ".join(known_names())
         )
-    symbols = {el.symbol for el in comp.elements}
+    comp = _composition(label)
     els = tuple((el.symbol, float(comp[el])) for el in comp.elements)
-    return CoatingPart(label, _classify(symbols), comp.reduced_formula, els, False)
+    return CoatingPart(label, _classify(set(amounts)), comp.reduced_formula, els, False)
 
 
 @lru_cache(maxsize=4096)
 def parse_coating(text: str) -> tuple[CoatingPart, ...]:
     """Parse a coating cell (possibly ``A+B``) into its parts; raise :class:`CoatingError`."""
+    if len(text.strip()) > MAX_NAME_CHARS:
+        raise CoatingError(f"is {len(text.strip())} characters long; coatings of at most {MAX_NAME_CHARS} characters are read")
     return tuple(parse_coating_part(p) for p in text.split("+"))
 
 

@@ -28,6 +28,13 @@ def read_ncm_ml_doped(folder: str | Path) -> pd.DataFrame:
     DOI. ``capacity_mah_g`` = IC (initial discharge capacity); the 50th-cycle capacity EC is kept
     in the extra column ``capacity_50_mah_g`` (not a canonical target). Lattice constants are not
     used: a candidate recipe has no measured XRD.
+
+    Ten of the 168 rows give a stoichiometry that is not a layered oxide by the reader's rule
+    (:mod:`cathodeml.data.cathode`: metals 1 ± 0.02 or Li + metals 2 ± 0.02; e.g. row 0,
+    Li1.19Ni0.13Co0.13Mn0.49Rb0.01O2, has Li + metals = 1.95). They are left out, not repaired:
+    ``frame.attrs["excluded"]`` maps each one's ``record_id`` to the reader's message. The
+    frame's index is the row of ``NMC_numerical_new.csv``, so other columns of that file can be
+    aligned with ``raw.loc[frame.index]``. Any other problem raises.
     """
     folder = Path(folder)
     data = pd.read_csv(folder / "NMC_numerical_new.csv", encoding="utf-8-sig")
@@ -57,7 +64,11 @@ def read_ncm_ml_doped(folder: str | Path) -> pd.DataFrame:
         "capacity_mah_g": data["IC"],
         "capacity_50_mah_g": data["EC"],
     })
-    result = check_frame(raw.astype(str).replace({"nan": ""}), dataset=True)
-    if result.problems:
+    result = check_frame(raw.astype(str).replace({"nan": ""}), dataset=True, rows=data.index.to_numpy())
+    unexpected = [p for p in result.problems if p.column != "cathode" or p.row is None]
+    if unexpected:
         raise RecipeValidationError(folder, result.problems)
-    return result.frame
+    excluded = {p.row: p.message for p in result.problems}
+    frame = result.frame.set_axis(data.index).drop(index=list(excluded))
+    frame.attrs["excluded"] = {f"ncmml-{row:03d}": msg for row, msg in excluded.items()}
+    return frame

@@ -24,9 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, creat
 
 from cathodeml.data.cathode import CathodeComposition, parse_cathode
 from cathodeml.data.coatings import CoatingPart, parse_coating
+from cathodeml.data.headers import header_problems
 from cathodeml.data.rules import check_frame
 from cathodeml.errors import RecipeError
-from cathodeml.schema import CANONICAL, COLUMNS, ENUM_TYPES, ColumnSpec
+from cathodeml.schema import CANONICAL, COLUMNS, ENUM_TYPES, SPECS, ColumnSpec
 
 
 def field_type(spec: ColumnSpec) -> Any:
@@ -56,6 +57,16 @@ class _RecipeBase(BaseModel):
     """A cathode sample: starting material, treatments, test protocol and (optionally) results."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", use_enum_values=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _near_misses(cls, data: Any) -> Any:
+        """``Recipe(Coating=…)`` fails naming ``coating``; truly unknown keywords stay ignored, as in files."""
+        if isinstance(data, dict):
+            problems = header_problems([k for k in data if k not in SPECS])
+            if problems:
+                raise RecipeError("; ".join(str(p) for p in problems))
+        return data
 
     @model_validator(mode="after")
     def _rules(self) -> _RecipeBase:
@@ -103,7 +114,9 @@ Recipe.__doc__ = """A cathode sample: starting material, treatments, test protoc
 
 Field names are the canonical column names (units in the names); ``None`` means unknown.
 Numbers must be numbers: ``"4.3"`` is rejected, not coerced. Invalid recipes raise a pydantic
-``ValidationError`` whose message lists every broken rule.
+``ValidationError`` whose message lists every broken rule. A keyword that is a near miss of a
+field (``Coating``, ``v-max``, ``voltage_high``; the rule of :mod:`cathodeml.data.headers`) is an
+error naming the field; other unknown keywords are ignored, as unknown file columns are.
 """
 
 

@@ -7,11 +7,18 @@ checked: ``"45,0"`` is reported as not a number rather than silently read as 450
 
 The same function checks a one-row frame for :class:`~cathodeml.data.recipe.Recipe` and a
 ten-million-row chunk for ``predict``; per-row Python work is limited to the unique values of the
-text columns (cathode, coating, dopant), which are few.
+text columns (cathode, coating, dopant), which are few, and to the rows that break a rule.
+
+Whatever passes here can be featurised and predicted: element symbols are checked against the
+periodic table, names are capped at :data:`~cathodeml.schema.MAX_NAME_CHARS` characters, and a
+number outside its column's range (``inf``, ``1e19`` or ``10**30`` in ``cycles`` included) is a
+range error, never an overflow. The header rules (duplicates, near misses of canonical names)
+are those of :mod:`cathodeml.data.headers`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,8 +26,12 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
+from cathodeml.data.elements import FormulaError, check_symbol
+from cathodeml.data.headers import header_problems
 from cathodeml.errors import CathodeError, CoatingError, Problem
-from cathodeml.schema import CANONICAL, FRACTIONS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec
+from cathodeml.schema import (
+    CANONICAL, FRACTIONS, MAX_NAME_CHARS, NONE_TOKENS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec,
+)
 
 #: Cell texts read as "unknown" (besides the empty cell). Documented in the README.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null"})  # not "none": a regen_method value
@@ -77,7 +88,7 @@ def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems:
         values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
         bad_num = ~missing & values.isna().to_numpy()
         for i in np.flatnonzero(bad_num):
-            problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a number"))
+            problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), _not_a_number(spec, raw.iloc[i])))
     arr = values.to_numpy()
     with np.errstate(invalid="ignore"):
         low = np.zeros(len(arr), bool) if spec.lo is None else (arr <= spec.lo if spec.lo_open else arr < spec.lo)
@@ -88,13 +99,41 @@ def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems:
         problems.append(
             Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is outside {spec.range_text()}{hint}")
         )
+    if out.any():  # a value that breaks its own range takes part in no cross-column rule (one message, not three)
+        values = values.mask(out)
+        arr = values.to_numpy()
     if spec.kind == "int":
         with np.errstate(invalid="ignore"):
             frac = ~np.isnan(arr) & np.isfinite(arr) & (np.floor(arr) != arr)
         for i in np.flatnonzero(frac):
             problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a whole number"))
+        # Out-of-range values are NaN by now: inf or 1e19 would overflow int64 (they are range errors).
         return values.round().astype("Int64") if not frac.any() else values
     return values
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+_WITH_UNIT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)\s*([%a-zA-Zµ°Ω/]+.*)$")
+
+
+def _not_a_number(spec: ColumnSpec, value: object) -> str:
+    """"is not a number", with the likely cause when the text shows one (runs on bad cells only)."""
+    text = str(value).strip()
+    try:
+        if not np.isfinite(float(text)):
+            return f"is outside {spec.range_text()} (too large to be a number here)"
+    except ValueError:
+        pass
+    if _DECIMAL_COMMA.match(text):
+        return f"is not a number — decimal comma? write {text.replace(',', '.')}"
+    m = _WITH_UNIT.match(text)
+    if m:
+        return f"is not a number — write the number alone ({m.group(1)}): the unit is in the column name"
+    if text.startswith("="):
+        return "is not a number — a spreadsheet formula? save the values, not the formulas"
+    if text.startswith("#") and text.endswith(("!", "?", "A")):
+        return "is not a number — a spreadsheet error value; fix that cell"
+    return "is not a number"
 
 
 def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
@@ -110,9 +149,10 @@ def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: li
     return pd.Series(_broadcast(codes, value_u.astype(object), np.nan), index=raw.index, dtype=object)
 
 
-def _check_text(raw: pd.Series) -> pd.Series:
+def _check_text(raw: pd.Series, empty_tokens: frozenset[str] = MISSING_TOKENS) -> pd.Series:
+    """Text as written; empty, missing tokens and (for coating/dopant) stated "none" → NaN."""
     codes, uniques = _factorize(raw)
-    missing_u = uniques.astype("string").str.strip().str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    missing_u = uniques.astype("string").str.strip().str.lower().isin(empty_tokens).to_numpy(dtype=bool)
     value_u = np.where(missing_u, np.nan, uniques.to_numpy(dtype=object)).astype(object)
     return pd.Series(_broadcast(codes, value_u, np.nan), index=raw.index, dtype=object)
 
@@ -133,16 +173,24 @@ def _per_unique(
 
 
 def _parse_dopant(text: str) -> tuple[str, ...]:
-    from pymatgen.core import Element
-
+    """Dopant element symbols, each one of the periodic table's 118 (so ``D``, ``T`` are refused)."""
+    if len(text.strip()) > MAX_NAME_CHARS:
+        raise ValueError(f"is {len(text.strip())} characters long; dopant lists of at most {MAX_NAME_CHARS} characters are read")
     symbols = tuple(s.strip() for s in text.split(","))
     for s in symbols:
-        if not Element.is_valid_symbol(s):
-            raise ValueError(f"{s!r} is not an element symbol (write symbols comma-separated, e.g. 'Al,Mg')")
+        try:
+            check_symbol(s)
+        except FormulaError as exc:
+            raise ValueError(f"{exc} (write symbols comma-separated, e.g. 'Al,Mg')") from None
+    twice = sorted({s for s in symbols if symbols.count(s) > 1})
+    if twice:
+        raise ValueError(f"lists {', '.join(twice)} more than once")
     return symbols
 
 
-def check_frame(raw: pd.DataFrame, *, dataset: bool = False, first_row: int = FIRST_ROW) -> CheckResult:
+def check_frame(
+    raw: pd.DataFrame, *, dataset: bool = False, first_row: int = FIRST_ROW, rows: np.ndarray | None = None
+) -> CheckResult:
     """Check a frame of raw cell strings against every rule; return the typed frame and problems.
 
     Columns that are already numeric (a typed frame, a JSON payload) skip the text parsing and get
@@ -150,36 +198,53 @@ def check_frame(raw: pd.DataFrame, *, dataset: bool = False, first_row: int = FI
 
     ``dataset=True`` adds the rules of a training table: every row has ``record_id`` and
     ``source`` and at least one measured target. Row numbers start at ``first_row`` (2 for a
-    file with a header row); chunked readers pass the offset of the chunk.
+    file with a header row); chunked readers pass the offset of the chunk, and readers that
+    skip blank lines pass ``rows``, the file's own row number of every row.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = header_problems(raw.columns)
     raw = raw.reset_index(drop=True)
-    rows = np.arange(first_row, first_row + len(raw))
-    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
-    for c in dupes:
-        problems.append(Problem(None, str(c), None, "appears more than once in the header"))
-    raw = raw.loc[:, ~raw.columns.duplicated()]
-    ignored = [str(c) for c in raw.columns if c not in SPECS]
+    if not all(isinstance(c, str) for c in raw.columns):  # a numeric header cell is a name like any other
+        raw = raw.set_axis([str(c) for c in raw.columns], axis=1)
+    rows = np.arange(first_row, first_row + len(raw)) if rows is None else np.asarray(rows)
+    if raw.columns.has_duplicates:
+        raw = raw.loc[:, ~raw.columns.duplicated()]
+    ignored = [c for c in raw.columns if c not in SPECS]
 
-    out = pd.DataFrame(index=raw.index)
+    cols: dict[str, pd.Series] = {}  # one frame built at the end: 40 column inserts cost more than the rules
     for name in CANONICAL:
         spec = SPECS[name]
         if name not in raw.columns:
-            out[name] = pd.Series(np.nan, index=raw.index, dtype="float64" if spec.kind in ("float", "int") else object)
+            numeric = spec.kind in ("float", "int")  # an object Series, not an array: no datetime inference
+            cols[name] = np.full(len(raw), np.nan) if numeric else pd.Series(np.nan, index=raw.index, dtype=object)
             continue
         col = raw[name]
         if spec.kind in ("float", "int"):
-            out[name] = _check_numeric(spec, col, rows, problems)
+            cols[name] = _check_numeric(spec, col, rows, problems)
         elif spec.kind == "enum":
-            out[name] = _check_enum(spec, col, rows, problems)
+            cols[name] = _check_enum(spec, col, rows, problems)
         else:
-            out[name] = _check_text(col)
-    for c in ignored:
-        out[c] = raw[c]
+            cols[name] = _check_text(col, MISSING_TOKENS | NONE_TOKENS.get(name, frozenset()))
+    out = pd.DataFrame(cols | {c: raw[c] for c in ignored}, index=raw.index, copy=False)
 
     _check_cross(out, raw.columns, rows, problems, dataset)
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, CANONICAL.index(p.column) if p.column in SPECS else -1))
-    return CheckResult(out, problems, [c for c in ignored if c not in PREDICTION_COLUMNS])
+    refused = {p.column for p in problems if p.row is None}
+    return CheckResult(out, problems, [c for c in ignored if c not in PREDICTION_COLUMNS and c not in refused])
+
+
+def _check_cathode_given(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Problem]) -> None:
+    """Every row names its cathode (or its fractions); a header without either column is one problem."""
+    if "cathode" not in present:
+        if "ni_frac" not in present and len(out):
+            problems.append(Problem(None, "cathode", None, "is missing from the header (and so is ni_frac): "
+                                    "add a cathode column with a formula or shorthand, or the ni_frac…al_frac columns"))
+            return
+        for i in np.flatnonzero(np.isnan(out["ni_frac"].to_numpy(float))):
+            problems.append(Problem(int(rows[i]), "ni_frac", None, "is empty and the header has no cathode column: give the fractions"))
+        return
+    no_cathode = out["cathode"].isna().to_numpy() & np.isnan(out["ni_frac"].to_numpy(float))
+    for i in np.flatnonzero(no_cathode):
+        problems.append(Problem(int(rows[i]), "cathode", None, "is empty and so is ni_frac: give a formula, a shorthand or the fractions"))
 
 
 def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Problem], dataset: bool) -> None:
@@ -223,9 +288,7 @@ def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Pr
                         f"disagrees with cathode {cath.iloc[i]!r}, which implies {implied[i]:.3f} (tolerance {FRACTION_TOL})",
                     )
                 )
-    no_cathode = cath.isna().to_numpy() & np.isnan(out["ni_frac"].to_numpy(float))
-    for i in np.flatnonzero(no_cathode):
-        problems.append(Problem(int(rows[i]), "cathode", None, "is empty and so is ni_frac: give a formula, a shorthand or the fractions"))
+    _check_cathode_given(out, present, rows, problems)
 
     _per_unique(out["coating"], rows, "coating", parse_coating, CoatingError, problems)
     _per_unique(out["dopant"], rows, "dopant", _parse_dopant, ValueError, problems)
