@@ -1,22 +1,61 @@
+"""Mondrian, normalised cross-conformal quantiles: coverage per stratum, wider when fields are unknown."""
+
 import numpy as np
+import pytest
 from sklearn.linear_model import LinearRegression
 
-from cathodeml.models.conformal import conformal_halfwidth
+from cathodeml.models.conformal import Calibration, conformal_quantile, difficulty, fit_weight, min_calibration_rows
 
 
-def test_coverage_is_close_to_nominal_on_fresh_data():
+def test_finite_sample_quantile():
+    scores = np.arange(1, 20, dtype=float)  # 19 scores: ceil(20 × 0.9) = 18th smallest
+    assert conformal_quantile(scores, 0.9) == 18.0
+    assert np.isnan(conformal_quantile(scores[:9], 0.9))  # 9 < 11 rows: no 90 % interval
+    assert min_calibration_rows(0.9) == 11
+
+
+def test_each_stratum_is_covered_at_the_level_on_fresh_data():
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(2000, 3))
-    y = X @ np.array([1.0, -2.0, 0.5]) + rng.normal(size=2000)
-    groups = np.repeat(np.arange(40), 50)
-    q = conformal_halfwidth(LinearRegression(), X[:1000], y[:1000], groups[:1000], 0.9, 0)
-    point = LinearRegression().fit(X[:1000], y[:1000]).predict(X[1000:])
-    cov = np.mean(np.abs(y[1000:] - point) <= q)
-    assert 0.86 <= cov <= 0.94
-    # width ≈ 2 × 1.645 σ for Gaussian noise of σ = 1
-    assert 2.9 < 2 * q < 3.8
+    n = 4000
+    strata = rng.integers(0, 2, n)
+    noise = np.where(strata == 1, 3.0, 1.0)  # stratum 1 is three times as hard
+    res = rng.normal(0, noise)
+    cal = Calibration.fit(res[:2000], np.zeros(2000), strata[:2000], 0.9)
+    half = cal.halfwidth(np.zeros(2000), strata[2000:])
+    covered = np.abs(res[2000:]) <= half
+    for s in (0, 1):
+        assert 0.87 <= covered[strata[2000:] == s].mean() <= 0.93, s
+    assert half[strata[2000:] == 1].mean() > 2.5 * half[strata[2000:] == 0].mean()
 
 
-def test_too_few_rows_give_no_interval():
-    X = np.arange(8, dtype=float).reshape(-1, 1)
-    assert np.isnan(conformal_halfwidth(LinearRegression(), X, 2 * X[:, 0], None, 0.9, 0))
+def test_unknown_fields_widen_the_interval():
+    rng = np.random.default_rng(1)
+    share = rng.choice([0.0, 0.5, 1.0], 3000)
+    res = rng.normal(0, 1 + 2 * share)
+    w = fit_weight(np.abs(res), share)
+    assert 1.3 < w < 3.0
+    cal = Calibration.fit(res, share, np.zeros(3000, int), 0.9)
+    assert cal.halfwidth(np.array([1.0]), np.array([0]))[0] > 2 * cal.halfwidth(np.array([0.0]), np.array([0]))[0]
+    assert difficulty(np.array([0.5]), 2.0)[0] == pytest.approx(2.0)
+
+
+def test_a_small_stratum_falls_back_to_the_pooled_quantile():
+    res = np.r_[np.ones(50), 10 * np.ones(5)]
+    strata = np.r_[np.zeros(50, int), np.ones(5, int)]
+    cal = Calibration.fit(res, np.zeros(55), strata, 0.9)
+    assert 1 not in cal.quantiles  # 5 rows cannot calibrate 90 %
+    assert cal.halfwidth(np.zeros(1), np.array([1]))[0] == cal.quantiles[-1]
+
+
+def test_out_of_fold_keeps_sources_apart():
+    from cathodeml.models.conformal import out_of_fold
+    from cathodeml.models.target import TargetRegressor
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 2))
+    y = X[:, 0] + rng.normal(0, 0.1, 60)
+    groups = np.repeat(np.arange(6), 10)
+    pred = out_of_fold(TargetRegressor(learner="ridge", confidence=None), X, y, groups, seed=0)
+    assert np.isfinite(pred).all()
+    full = LinearRegression().fit(X, y).predict(X)
+    assert not np.allclose(pred, full)  # each row was predicted by a model that did not see its source
