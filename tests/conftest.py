@@ -99,3 +99,12 @@ def tiny_model_dir(tmp_path_factory):
     res = train(TrainConfig(xgboost={"n_estimators": 40}), frame)
     write_outputs(res, out)
     return out
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own cathodeml home: nothing is written to the user's real one."""
+    home = tmp_path_factory.mktemp("cathodeml-home")
+    monkeypatch.setenv("CATHODEML_HOME", str(home))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    return home

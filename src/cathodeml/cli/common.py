@@ -96,7 +96,7 @@ class RichProgress:
 def load_model_or_fail(model: str | None):
     from cathodeml.tracking.registry import load_model
 
-    with err.status(f"loading model {model or '(latest registered in ./cathodeml-runs)'}"):
+    with err.status(f"loading model {model or '(latest registered in the cathodeml home)'}"):
         return load_model(model)
 
 
@@ -112,4 +112,4 @@ ModelOption = Annotated[str | None, typer.Option("--model", help="model director
 SpaceOption = Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")]
 RiskOption = Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")]
 OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
-TrackingOption = Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite under ./cathodeml-runs)")]
+TrackingOption = Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite in the runs folder of the cathodeml home, $CATHODEML_HOME)")]

@@ -59,7 +59,7 @@ def train(
     targets: Annotated[list[str] | None, typer.Option("--targets", help="targets to model (repeatable); default: all")] = None,
     n_trials: Annotated[int | None, typer.Option("--n-trials", help="Optuna trials per target (0 = default parameters)")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per Optuna study")] = None,
-    storage: Annotated[str | None, typer.Option("--storage", help="Optuna RDB URL (default: sqlite file under ./cathodeml-runs)")] = None,
+    storage: Annotated[str | None, typer.Option("--storage", help="Optuna RDB URL (default: sqlite file in the runs folder of the cathodeml home)")] = None,
     study_name: Annotated[str | None, typer.Option("--study-name", help="reuse/extend a shared study (see `cathodeml tune`)")] = None,
     tracking_uri: TrackingOption = None,
     out_dir: Annotated[str | None, typer.Option("--out", help="also write the model, metrics.json and plots here")] = None,

@@ -3,7 +3,8 @@
 Accepted: a local directory written by ``train --out`` (or its ``model/`` sub-folder, or the
 ``.joblib`` file itself), or an MLflow model URI (``models:/cathodeml/3``,
 ``models:/cathodeml@champion``, ``runs:/<id>/model``). Without ``--model``: the latest
-registered version of ``cathodeml`` in the default local store (``./cathodeml-runs``), or in
+registered version of ``cathodeml`` in the default local store (the runs folder of
+:mod:`cathodeml.home`), or in
 ``MLFLOW_TRACKING_URI`` when that is set.
 """
 

@@ -110,7 +110,7 @@ class TrainConfig(BaseModel):
     tuning: TuningConfig = Field(default_factory=TuningConfig)
     domain: DomainConfig = Field(default_factory=DomainConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
-    runs_dir: str | None = None  # None = ./cathodeml-runs
+    runs_dir: str | None = None  # None = the runs folder of cathodeml's home (cathodeml.home)
     out: str | None = None  # also write the model and reports here
 
     @field_validator("targets")
