@@ -12,6 +12,7 @@ def test_modes():
     zc, effect = np.array([-1.0, -2.0]), np.array([-0.2, 0.3])
     np.testing.assert_allclose(anchor("model").anchored(zc, effect), [-1.2, -1.7])
     np.testing.assert_allclose(anchor("constant").anchored(zc, effect), [-1.5, -2.5])
+    np.testing.assert_allclose(anchor("constant").anchored(zc, effect, np.array([True, False])), [-1.5, -2.0])
 
 
 def test_note_says_what_was_done():

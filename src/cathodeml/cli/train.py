@@ -97,8 +97,11 @@ def train(
     for t, splits in res.result.treatment_effects.items():
         te = splits.get("grouped", {}).get("xgboost")
         if te and te["n_pairs"]:
-            out.print(f"treatment effect vs the paper's control ({t}, grouped CV): MAE {te['mae']:.3g}, "
-                      f"sign agreement {te['sign_agreement']:.0%} over {te['n_pairs']} pairs")
+            out.print(f"treatment effect vs the paper's control ({t}, grouped CV, {te['n_pairs']} pairs): MAE {te['mae']:.3g} "
+                      f"vs {te['constant_mae']:.3g} for a constant effect; rank correlation {te['spearman']:.2f}")
+    for t, a in res.result.model.anchors.items():
+        out.print(f"control-anchored {t} ({a.n_pairs} literature pairs): MAE {a.mae_constant:.3g} with the median effect, "
+                  f"{a.mae_model:.3g} with the model's, {a.mae_absolute:.3g} unanchored → uses the {a.mode} effect")
     if cfg.out is not None:
         out.print(f"model and metrics written to {escape(cfg.out)}")
 

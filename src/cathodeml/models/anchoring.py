@@ -36,9 +36,14 @@ class Anchor:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    def anchored(self, control_z: np.ndarray, effect_z: np.ndarray) -> np.ndarray:
-        """Model-space prediction from the control's model-space value and the predicted effect."""
+    def anchored(self, control_z: np.ndarray, effect_z: np.ndarray, treated: np.ndarray | None = None) -> np.ndarray:
+        """Model-space prediction from the control's model-space value and the predicted effect.
+
+        An untreated recipe *is* its control: its prediction is the control (effect 0).
+        """
         effect = effect_z if self.mode == "model" else np.full(len(control_z), self.median_effect)
+        if treated is not None:
+            effect = np.where(np.asarray(treated, dtype=bool), effect, 0.0)
         return np.asarray(control_z, dtype=float) + effect
 
     def note(self) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.data.rules import check_frame
-from cathodeml.data.treatments import untreated
+from cathodeml.data.treatments import is_treated, untreated
 from cathodeml.errors import RecipeValidationError
 from cathodeml.features.recipe import RecipeFeaturizer, as_recipe_frame
 from cathodeml.models.anchoring import Anchor
@@ -95,7 +95,7 @@ class CathodeModel:
             z0 = reg.predict_model_space(self.featurize(untreated(typed.iloc[rows])))
             with np.errstate(divide="ignore", invalid="ignore"):
                 zc = tf.forward(typed[col].to_numpy(dtype=float)[rows])
-            za = anchor.anchored(zc, z - z0)
+            za = anchor.anchored(zc, z - z0, is_treated(typed.iloc[rows]))
             a, b = tf.inverse(za - anchor.halfwidth), tf.inverse(za + anchor.halfwidth)
             lo, hi = (a, b) if tf.increasing else (b, a)
             vals = [tf.inverse(za), lo, hi]

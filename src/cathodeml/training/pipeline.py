@@ -64,6 +64,7 @@ def run(cfg: TrainConfig, *, progress: Progress | None = None, data: TrainingDat
         mlrun.log_dataset(data.frame, source=str(data.path), digest=data.sha256, name=data.label)
         mlrun.log_metrics(_metric_items(result.metrics))
         mlrun.log_dict(result.treatment_effects, "treatment_effects.json")
+        mlrun.log_artifact(paths["diagnostics"])
         mlrun.log_dict(result.best_params, "best_params.json")
         mlrun.log_dict(exp.global_importance().to_dict(), "treatment_importance.json")
         for key, path in paths.items():
