@@ -104,8 +104,14 @@ def train(
     data_sha256: str = "",
     progress: Progress | None = None,
     trial_callback: Callable[[str], Callable] | None = None,
+    evaluate: bool = True,
 ) -> TrainResult:
-    """Evaluate under grouped and random CV, then fit the final conformalised model per target."""
+    """Evaluate under grouped and random CV, then fit the final conformalised model per target.
+
+    ``evaluate=False`` skips the cross-validation (no metrics, treatment effects or out-of-fold
+    predictions): only the final models and the applicability domain are fitted, which is all a
+    caller that only needs a model to predict with (a notebook, a test fixture) pays for.
+    """
     progress = progress or Progress()
     featurizer = RecipeFeaturizer().fit(frame)
     X_all = feature_frame(featurizer, frame)
@@ -119,20 +125,12 @@ def train(
     plan = [p for p in plan if len(p[2]) >= 3]
     if not plan:
         raise ValueError(f"no target among {cfg.targets} has at least 3 measured rows to learn from")
-    total = sum(n_outer_folds(g, len(y), cfg.seed, cfg.n_splits) for _, _, y, g, _ in plan) + len(plan)
-    progress.start(total, "cross-validating")
+    folds = sum(n_outer_folds(g, len(y), cfg.seed, cfg.n_splits) for _, _, y, g, _ in plan) if evaluate else 0
+    progress.start(folds + len(plan), "cross-validating" if evaluate else "fitting")
     storage = cfg.tuning.storage
     for t, X, y, g, sub in plan:
-        # Evaluation: nested (each outer training fold tunes on its own rows) when tuning is on.
-        learners = {name: estimator_for(cfg, t, name) for name in LEARNERS}
-        res = {split: cross_validate(learners, X, y, g, split=split, seed=cfg.seed, n_splits=cfg.n_splits,
-                                     on_fold=progress.advance) for split in SPLITS}
-        res = {split: r for split, r in res.items() if r}
-        oofs[t] = res
-        metrics[t] = metrics_of(t, res)
-        pairs = treatment_pairs(sub, t)
-        effects[t] = {split: {m: treatment_effect_metrics(o, pairs, t in LOG10_TARGETS) for m, o in models.items()}
-                      for split, models in res.items()}
+        if evaluate:
+            oofs[t], metrics[t], effects[t] = evaluate_target(cfg, t, X, y, g, sub, progress)
 
         # Final model on all rows: a named (shared) study, or a fresh one when tuning is on.
         name = None
@@ -158,7 +156,7 @@ def train(
         "data_sha256": data_sha256,
         "n_rows": int(len(frame)),
         "n_sources": int(frame["source"].nunique()),
-        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "log10": r.transform == "log10",
+        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "log10": r.target_transform == "log10",
                         "params": best[t]} for t, r in targets.items()},
         "confidence": cfg.confidence,
         "seed": cfg.seed,
@@ -168,6 +166,22 @@ def train(
         frame, X_all.to_numpy(), {t: frame[t].notna().to_numpy() for t in targets})
     model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain)
     return TrainResult(model, metrics, effects, oofs, data_sha256, best)
+
+
+def evaluate_target(cfg: TrainConfig, target: str, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray,
+                    rows: pd.DataFrame, progress: Progress) -> tuple[dict, dict, dict]:
+    """(out-of-fold predictions, metrics, treatment effects) of every learner under every split.
+
+    Nested when tuning is on: each outer training fold tunes on its own rows."""
+    learners = {name: estimator_for(cfg, target, name) for name in LEARNERS}
+    res = {split: cross_validate(learners, X, y, groups, split=split, seed=cfg.seed, n_splits=cfg.n_splits,
+                                 on_fold=progress.advance) for split in SPLITS}
+    res = {split: r for split, r in res.items() if r}
+    pairs = treatment_pairs(rows, target)
+    log10 = target in LOG10_TARGETS
+    effects = {split: {m: treatment_effect_metrics(o, pairs, log10) for m, o in models.items()}
+               for split, models in res.items()}
+    return res, metrics_of(target, res), effects
 
 
 def cv_table(metrics: Metrics) -> pd.DataFrame:
