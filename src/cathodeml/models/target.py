@@ -1,6 +1,6 @@
 """``TargetRegressor``: one target's model as a scikit-learn estimator.
 
-A measured property is learnt in the space where it behaves (``transform``: Rct in log10 Ω,
+A measured property is learnt in the space where it behaves (``target_transform``: Rct in log10 Ω,
 because it spans decades), by a base learner whose monotone constraints are given by feature
 *name* (``monotone``), and wrapped in a conformal interval calibrated on grouped out-of-fold
 residuals (``confidence``; see :mod:`cathodeml.models.conformal`). Predictions are mapped back
@@ -44,8 +44,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         XGBoost parameters over :data:`~cathodeml.models.estimators.DEFAULT_XGB_PARAMS`.
     monotone : dict or None
         ``{feature name: +1 | -1}``; names absent from the fitted features are an error.
-    transform : {"identity", "log10"}
-        Space the learner works in; predictions are mapped back.
+    target_transform : {"identity", "log10"}
+        Space the learner works in; predictions are mapped back. (Not called ``transform``:
+        scikit-learn takes any estimator with a ``transform`` attribute for a transformer.)
     bounds : tuple or None
         ``(low, high)`` physical limits applied to predictions and interval bounds.
     confidence : float or None
@@ -57,13 +58,13 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, learner: str = "xgboost", params: Mapping[str, Any] | None = None,
-                 monotone: Mapping[str, int] | None = None, transform: str = "identity",
+                 monotone: Mapping[str, int] | None = None, target_transform: str = "identity",
                  bounds: tuple[float, float] | None = None, confidence: float | None = 0.9,
                  n_splits: int = 5, seed: int = 42):
         self.learner = learner
         self.params = params
         self.monotone = monotone
-        self.transform = transform
+        self.target_transform = target_transform
         self.bounds = bounds
         self.confidence = confidence
         self.n_splits = n_splits
@@ -71,18 +72,18 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any, groups: np.ndarray | None = None) -> TargetRegressor:
         """Fit on a feature matrix (a DataFrame gives the constraint names) and targets in units."""
-        if self.transform not in TRANSFORMS:
-            raise ValueError(f"transform {self.transform!r} is not one of {', '.join(TRANSFORMS)}")
+        if self.target_transform not in TRANSFORMS:
+            raise ValueError(f"target_transform {self.target_transform!r} is not one of {', '.join(TRANSFORMS)}")
         if self.confidence is not None and not 0.5 <= self.confidence < 1:
             raise ValueError(f"confidence {self.confidence} must be in [0.5, 1) or None")
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan", y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         names = list(getattr(self, "feature_names_in_", [f"x{i}" for i in range(X.shape[1])]))
-        forward, _ = TRANSFORMS[self.transform]
+        forward, _ = TRANSFORMS[self.target_transform]
         with np.errstate(divide="ignore", invalid="ignore"):
             z = forward(y)
         if not np.isfinite(z).all():
-            raise ValueError(f"targets must be finite after the {self.transform} transform (log10 needs values > 0)")
+            raise ValueError(f"targets must be finite after the {self.target_transform} transform (log10 needs values > 0)")
         base = make_learner(self.learner, names, self.monotone if self.learner == "xgboost" else None,
                             self.params, self.seed)
         self.estimator_ = clone(base).fit(X, z)
@@ -107,12 +108,13 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
 
     def predict_model_space(self, X: Any) -> np.ndarray:
         """The learner's prediction in model space (log10 Ω for Rct): what SHAP values add up to."""
-        return np.asarray(self.estimator_.predict(self._matrix(X)), dtype=np.float64)
+        X = self._matrix(X)  # first: an unfitted model raises NotFittedError, not AttributeError
+        return np.asarray(self.estimator_.predict(X), dtype=np.float64)
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(point, lower, upper) in the target's units, clipped to ``bounds``; NaN bounds = no interval."""
         z = self.predict_model_space(X)
-        _, inverse = TRANSFORMS[self.transform]
+        _, inverse = TRANSFORMS[self.target_transform]
         point, lo, hi = inverse(z), inverse(z - self.halfwidth_), inverse(z + self.halfwidth_)
         if self.bounds is not None:
             point, lo, hi = (np.clip(a, *self.bounds) for a in (point, lo, hi))
@@ -132,5 +134,5 @@ def target_regressor(target: str, *, learner: str = "xgboost", params: Mapping[s
     """The regressor for one of :data:`~cathodeml.schema.TARGETS`, with that target's physics:
     its monotone constraints, its model space (log10 for Rct) and its physical bounds."""
     return TargetRegressor(learner=learner, params=dict(params or {}), monotone=dict(MONOTONE.get(target, {})),
-                           transform="log10" if target in LOG10_TARGETS else "identity",
+                           target_transform="log10" if target in LOG10_TARGETS else "identity",
                            bounds=PHYSICAL_BOUNDS.get(target), confidence=confidence, n_splits=n_splits, seed=seed)

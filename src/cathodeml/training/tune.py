@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import mean_absolute_error
 from sklearn.model_selection import cross_val_predict
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from cathodeml.models.conformal import group_cv
 from cathodeml.models.target import TRANSFORMS, TargetRegressor
@@ -65,7 +66,7 @@ def grouped_cv_mae(estimator: TargetRegressor, X: Any, y: np.ndarray, groups: np
     split_groups = groups if groups is not None and len(np.unique(groups)) >= 2 else None
     point = clone(estimator).set_params(confidence=None)
     pred = cross_val_predict(point, X, y, groups=split_groups, cv=cv)
-    forward, _ = TRANSFORMS[estimator.transform]
+    forward, _ = TRANSFORMS[estimator.target_transform]
     return float(mean_absolute_error(forward(np.asarray(y, dtype=float)), forward(pred)))
 
 
@@ -102,9 +103,12 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any, groups: np.ndarray | None = None,
             callbacks: list[Callable] | None = None) -> TunedRegressor:
+        # Checked before the study exists: bad input must raise here, not leave failed trials in a
+        # shared study. X itself goes on unconverted (a DataFrame's names carry the constraints).
+        _, y = validate_data(self, X, y, ensure_all_finite="allow-nan", y_numeric=True)
+        y = np.asarray(y, dtype=float)
         base = self.estimator if self.estimator is not None else TargetRegressor()
         space = dict(self.search_space or DEFAULT_SEARCH_SPACE)
-        y = np.asarray(y, dtype=float)
         study = make_study(self.seed, self.storage, self.study_name)
 
         def objective(trial) -> float:
@@ -123,9 +127,11 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict_interval(X)
 
     def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict(X)
 
     def __sklearn_tags__(self):
