@@ -33,7 +33,8 @@ def group_cv(groups: np.ndarray | None, n_rows: int, seed: int, n_splits: int = 
 
 def min_calibration_rows(confidence: float) -> int:
     """Rows needed to calibrate a ``confidence`` interval: 1/(1 − confidence), plus one."""
-    return int(np.ceil(max(1 / confidence, 1 / (1 - confidence)) + 1e-9)) + 1
+    # minus a round-off: 1 / (1 - 0.9) is 10.000000000000002 in floating point, and needs 10 rows, not 11.
+    return int(np.ceil(max(1 / confidence, 1 / (1 - confidence)) - 1e-9)) + 1
 
 
 def conformal_halfwidth(estimator: Any, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None,
