@@ -224,16 +224,12 @@ class SearchSpace:
 
 def load_space(path: str | Path) -> SearchSpace:
     """Read and validate a YAML/JSON space file (clear errors, never a traceback)."""
-    import yaml
+    from cathodeml.training.config import read_yaml
 
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpaceError(f"{path}: not valid YAML ({exc})") from None
-    return SearchSpace.from_dict(doc, where=str(path))
+    return SearchSpace.from_dict(read_yaml(path, SpaceError), where=str(path))
 
 
 def parse_objectives(text: str) -> list[tuple[str, bool]]:

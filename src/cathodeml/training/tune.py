@@ -92,14 +92,11 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, estimator: TargetRegressor | None = None, search_space: Mapping[str, SearchDim] | None = None,
                  n_trials: int = 20, timeout_s: float | None = None, n_splits: int = 5, seed: int = 42,
                  storage: str | None = None, study_name: str | None = None):
-        self.estimator = estimator
-        self.search_space = search_space
-        self.n_trials = n_trials
-        self.timeout_s = timeout_s
-        self.n_splits = n_splits
-        self.seed = seed
-        self.storage = storage
-        self.study_name = study_name
+        # in the docstring's pairs: what is searched, the budget, the objective, where the study lives
+        self.estimator, self.search_space = estimator, search_space
+        self.n_trials, self.timeout_s = n_trials, timeout_s
+        self.n_splits, self.seed = n_splits, seed
+        self.storage, self.study_name = storage, study_name
 
     def fit(self, X: Any, y: Any, groups: np.ndarray | None = None,
             callbacks: list[Callable] | None = None) -> TunedRegressor:
