@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,15 +180,39 @@ def tiny_model_dir(tmp_path_factory, synthetic_training):
 # ---- MLflow ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def _migrated_store(tmp_path_factory) -> Path:
-    """An empty MLflow sqlite store, migrated once for the whole run."""
-    from cathodeml.tracking.store import client
-    from cathodeml.home import sqlite_uri
+_TEMPLATE: dict[str, Any] = {}
 
-    path = tmp_path_factory.mktemp("mlflow-template") / "mlflow.db"
-    client(sqlite_uri(path)).search_experiments()  # creates and migrates the database
-    return path
+
+def pytest_sessionstart(session) -> None:
+    """Start migrating the template MLflow store at once, in a process of its own: its seconds of
+    migrations then run beside collection and the first tests instead of before a test."""
+    import subprocess
+    import sys
+
+    folder = Path(tempfile.mkdtemp(prefix="cathodeml-test-store-"))
+    code = "import sys; from mlflow import MlflowClient; MlflowClient(sys.argv[1], sys.argv[1]).search_experiments()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+    _TEMPLATE.update(folder=folder, proc=subprocess.Popen(
+        [sys.executable, "-c", code, f"sqlite:///{folder / 'mlflow.db'}"], env=env, cwd=folder,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+
+
+def pytest_sessionfinish(session) -> None:
+    if "proc" in _TEMPLATE:
+        _TEMPLATE["proc"].kill()
+        _TEMPLATE["proc"].wait()
+        shutil.rmtree(_TEMPLATE["folder"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _migrated_store() -> Path:
+    """An empty MLflow sqlite store, migrated once for the whole run (see pytest_sessionstart)."""
+    if "proc" not in _TEMPLATE:  # a run that loaded this conftest after the session started
+        pytest_sessionstart(None)
+    proc = _TEMPLATE["proc"]
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, f"creating the template MLflow store failed:\n{err[-3000:]}"
+    return _TEMPLATE["folder"] / "mlflow.db"
 
 
 def fresh_store(template: Path, folder: Path) -> str:
@@ -238,6 +263,7 @@ class TrackedRun:
     state_before: dict[str, Any]
     state_after: dict[str, Any]
     cwd_files: list[str]  # what the run left in its working directory
+    tmp_files: list[str]  # … and in the temporary folder
 
     @property
     def client(self):
@@ -249,8 +275,9 @@ class TrackedRun:
 @pytest.fixture(scope="session")
 def tracked_run(tmp_path_factory, _migrated_store) -> TrackedRun:
     """``training.pipeline.run`` as ``cathodeml train`` runs it — MLflow on, one Optuna trial —
-    for one target of a small synthetic CSV, from an empty working directory, with the process's global
-    state recorded before and after."""
+    for one target of a small synthetic CSV, from an empty working directory and an empty temporary
+    folder (no ``out``: the files are kept only in MLflow), with the process's global state
+    recorded before and after."""
     from cathodeml.training.config import TrainConfig
     from cathodeml.training.pipeline import run
 
@@ -260,16 +287,17 @@ def tracked_run(tmp_path_factory, _migrated_store) -> TrackedRun:
     uri = fresh_store(_migrated_store, root / "store")
     cfg = TrainConfig(data=str(csv), targets=("retention_pct",), n_splits=2, xgboost=FAST_XGB,
                       tuning={"n_trials": 1, "search_space": TINY_SPACE}, tracking={"uri": uri},
-                      runs_dir=str(root / "runs"), out=str(root / "out"))
-    cwd = root / "cwd"
+                      runs_dir=str(root / "runs"))
+    cwd, tmp = root / "cwd", root / "tmp"
     cwd.mkdir()
+    tmp.mkdir()
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(cwd)
+        mp.setattr(tempfile, "tempdir", str(tmp))
         before = global_state()
         result = run(cfg)
         after = global_state()
-        left = sorted(os.listdir(cwd))
-    return TrackedRun(cfg, result, uri, csv, before, after, left)
+    return TrackedRun(cfg, result, uri, csv, before, after, sorted(os.listdir(cwd)), sorted(os.listdir(tmp)))
 
 
 # ---- scikit-learn contract checks --------------------------------------------------------------

@@ -3,7 +3,6 @@ cluster."""
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from cathodeml.recommend.screen import score_chunk, screen
 from cathodeml.recommend.space import SearchSpace

@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from cathodeml import __version__
-from cathodeml.models.persistence import load_local_model
 from cathodeml.schema import COLUMNS, PREDICTION_COLUMNS
 from cathodeml.tracking.pyfunc import CODE_FILE, input_schema, output_schema, pip_requirements, to_signature_frame
 from tests.conftest import synthetic_frame
@@ -64,7 +63,7 @@ def test_loads_in_a_fresh_process_and_predicts_like_the_model(tracked_run, tmp_p
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     served = pd.read_pickle(tmp_path / "out.pkl")
-    direct = load_local_model(tracked_run.result.paths["model"]).predict(frame)
+    direct = tracked_run.result.result.model.predict(frame)
     pd.testing.assert_frame_equal(served.reset_index(drop=True), direct, check_dtype=False)
     assert {"in_domain", "domain_notes"} <= set(served.columns)
     assert not (tmp_path / "mlruns").exists() and not (tmp_path / "mlflow.db").exists()

@@ -5,7 +5,6 @@ import pytest
 
 from cathodeml import load_model
 from cathodeml.errors import ModelNotFoundError
-from cathodeml.models.persistence import load_local_model
 from cathodeml.tracking.registry import is_mlflow_uri, latest_version_uri
 from cathodeml.tracking.registry import load_model as registry_load
 from tests.conftest import synthetic_frame
@@ -39,7 +38,7 @@ def test_mlflow_uris_are_recognised():
 
 def test_registered_version_alias_and_latest_load_the_trained_model(tracked_run):
     frame = synthetic_frame(n_sources=1, per_source=5, seed=2)
-    expected = load_local_model(tracked_run.result.paths["model"]).predict(frame)
+    expected = tracked_run.result.result.model.predict(frame)
     uri = tracked_run.tracking_uri
     tracked_run.client.set_registered_model_alias("cathodeml", "champion", "1")
     assert latest_version_uri(uri) == "models:/cathodeml/1"
@@ -49,7 +48,7 @@ def test_registered_version_alias_and_latest_load_the_trained_model(tracked_run)
 
 def test_the_environment_names_the_store(tracked_run, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", tracked_run.tracking_uri)
-    assert load_model("models:/cathodeml/1").meta == load_local_model(tracked_run.result.paths["model"]).meta
+    assert load_model("models:/cathodeml/1").meta == tracked_run.result.result.model.meta
 
 
 @pytest.mark.parametrize(("model_uri", "fragment"), [

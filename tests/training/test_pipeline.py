@@ -73,12 +73,9 @@ def test_artifacts_live_beside_the_store_not_in_the_working_directory(tracked_ru
     assert tracked_run.cwd_files == [], "a run must not write into the folder it was started from"
 
 
-def test_out_folder_has_the_files_of_train_out(tracked_run):
-    out = Path(tracked_run.config.out)
-    for name in ("model/cathodeml_model.joblib", "metrics.json", "cv_table.csv", "treatment_effects.json",
-                 "plots/global_treatment_importance.png"):
-        assert (out / name).is_file(), name
-    assert tracked_run.result.paths["model"] == out / "model"
+def test_without_out_the_files_are_kept_in_mlflow_only(tracked_run):
+    assert tracked_run.result.paths == {}
+    assert tracked_run.tmp_files == [], "the temporary folder of the files is removed once they are logged"
 
 
 def test_without_tracking_only_the_files_are_written(tracked_run, tmp_path):
@@ -86,5 +83,8 @@ def test_without_tracking_only_the_files_are_written(tracked_run, tmp_path):
                       tracking={"enabled": False}, out=str(tmp_path / "out"), runs_dir=str(tmp_path / "runs"))
     res = run(cfg)
     assert (res.run_id, res.model_uri, res.tracking_uri) == (None, None, None)
-    assert (tmp_path / "out" / "model" / "cathodeml_model.joblib").is_file()
+    for name in ("model/cathodeml_model.joblib", "metrics.json", "cv_table.csv", "treatment_effects.json",
+                 "plots/parity_retention_pct.png"):
+        assert (tmp_path / "out" / name).is_file(), name
+    assert res.paths["model"] == tmp_path / "out" / "model"
     assert not (tmp_path / "runs").exists()  # no study to keep, no store
