@@ -5,6 +5,8 @@ Most tests read one shared cross-validated training (``synthetic_training``); th
 train again use small models.
 """
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,8 +94,9 @@ def test_a_target_with_too_few_rows_is_left_out_and_none_is_an_error(frame):
         train(TrainConfig(targets=("rct_ohm",)), few, evaluate=False)
 
 
-def test_metadata_says_what_was_trained_on(synthetic_training, frame):
+def test_metadata_says_what_was_trained_on(synthetic_training, frame, synthetic_csv):
     meta = synthetic_training.model.meta
+    assert meta["data_sha256"] == hashlib.sha256(synthetic_csv.read_bytes()).hexdigest()  # the fixture's CSV
     assert (meta["n_rows"], meta["n_sources"]) == (60, 6)
     assert meta["targets"]["rct_ohm"]["log10"] and not meta["targets"]["retention_pct"]["log10"]
     assert meta["targets"]["retention_pct"]["n_train"] == 60
