@@ -4,10 +4,11 @@ Importing the package does nothing but define names: no tracking URI is set, no 
 created and no logging handler is installed.
 """
 
-from cathodeml.data.recipe import Recipe
+__version__ = "0.1.0"  # first: modules below the facade read it while the facade is still importing
+
+from cathodeml.data.recipe import Recipe  # noqa: E402
 
 __all__ = ["Recipe", "__version__", "load_model"]
-__version__ = "0.1.0"
 
 
 def load_model(uri=None, *, tracking_uri=None):

@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
 
-from cathodeml.models.conformal import Calibration, conformal_quantile, difficulty, fit_weight, min_calibration_rows
+from sklearn.model_selection import GroupKFold, KFold, LeaveOneGroupOut
+
+from cathodeml.models.conformal import (
+    Calibration,
+    conformal_quantile,
+    difficulty,
+    fit_weight,
+    group_cv,
+    min_calibration_rows,
+)
 
 
 def test_finite_sample_quantile():
@@ -59,3 +68,18 @@ def test_out_of_fold_keeps_sources_apart():
     assert np.isfinite(pred).all()
     full = LinearRegression().fit(X, y).predict(X)
     assert not np.allclose(pred, full)  # each row was predicted by a model that did not see its source
+
+
+@pytest.mark.parametrize(("confidence", "rows"), [(0.9, 11), (0.95, 21), (0.8, 6), (0.5, 3)])
+def test_calibration_needs_one_over_alpha_rows_plus_one(confidence, rows):
+    assert min_calibration_rows(confidence) == rows
+
+
+def test_folds_keep_sources_whole_and_fall_back_when_there_are_few():
+    assert isinstance(group_cv(None, 30, 0), KFold)
+    assert isinstance(group_cv(np.array(["a"] * 30), 30, 0), KFold)  # one source: nothing to keep apart
+    assert isinstance(group_cv(np.repeat(list("abcd"), 5), 20, 0), LeaveOneGroupOut)  # < 5 sources
+    cv = group_cv(np.repeat(list("abcdefg"), 3), 21, 0, n_splits=5)
+    assert isinstance(cv, GroupKFold) and cv.n_splits == 5
+    assert group_cv(np.repeat(list("abcdef"), 3), 18, 0, n_splits=10).n_splits == 6  # no more folds than sources
+    assert group_cv(None, 3, 0).n_splits == 3  # no more folds than rows

@@ -149,7 +149,7 @@ def test_explain_endpoint_is_additive(client):
 
 
 def test_recommend_endpoint(client):
-    from tests.serve.test_recommend import SPACE
+    from tests.recommend.test_search import SPACE
 
     res = client.post("/recommend", json={"space": SPACE | {"constraints": ["coating_wt_pct <= 1.5"]},
                                           "objectives": "retention_pct:max", "n": 3, "trials": 20})

@@ -41,3 +41,49 @@ def test_treatment_pairs_match_source_and_protocol():
         base | {"regen_method": "hydrothermal"},         # 4 treated, pairs with 0
     ])
     assert treatment_pairs(frame, "retention_pct") == [(1, 0), (4, 0)]
+
+
+def test_each_fold_is_predicted_from_the_other_sources_only():
+    # The mean model makes the folds visible: a held-out source is predicted by the mean of the others.
+    from cathodeml.models.target import TargetRegressor
+    from cathodeml.training.cv import cross_validate
+
+    groups = np.array(list("aabbbc"))
+    y = np.array([1.0, 3.0, 10.0, 20.0, 30.0, 100.0])
+    X = pd.DataFrame({"x": np.arange(6.0)})
+    oof = cross_validate({"mean": TargetRegressor(learner="dummy", confidence=None)}, X, y, groups,
+                         split="grouped", seed=0, n_splits=5)["mean"]
+    expected = {"a": (10 + 20 + 30 + 100) / 4, "b": (1 + 3 + 100) / 3, "c": (1 + 3 + 10 + 20 + 30) / 5}
+    np.testing.assert_allclose(oof.pred, [expected[g] for g in groups])
+    assert sorted(set(oof.fold)) == [0, 1, 2]
+
+
+def test_treatment_effect_metrics_on_a_known_case():
+    from cathodeml.training.cv import OutOfFold, treatment_effect_metrics
+
+    oof = OutOfFold(y=np.array([90.0, 80.0, 70.0, 85.0]), pred=np.array([88.0, 82.0, 75.0, 80.0]),
+                    lower=np.zeros(4), upper=np.zeros(4), fold=np.zeros(4, int))
+    # pairs (treated, control): (0, 1) measured +10, predicted +6; (2, 3) measured −15, predicted −5;
+    # (3, 1) measured +5, predicted −2 (wrong sign)
+    m = treatment_effect_metrics(oof, [(0, 1), (2, 3), (3, 1)])
+    assert m == {"mae": pytest.approx((4 + 10 + 7) / 3), "sign_agreement": pytest.approx(2 / 3), "n_pairs": 3}
+    ratio = treatment_effect_metrics(OutOfFold(np.array([100.0, 10.0]), np.array([10.0, 10.0]), np.zeros(2),
+                                               np.zeros(2), np.zeros(2, int)), [(0, 1)], log10=True)
+    assert ratio["mae"] == pytest.approx(1.0)  # log10(100/10) measured, log10(10/10) predicted
+    assert treatment_effect_metrics(OutOfFold.empty(np.ones(2)), [(0, 1)])["n_pairs"] == 0  # not predicted: no pair
+
+
+def test_log10_metrics_are_in_decades():
+    from cathodeml.training.cv import OutOfFold
+
+    oof = OutOfFold(y=np.array([10.0, 100.0]), pred=np.array([100.0, 100.0]), lower=np.array([1.0, 10.0]),
+                    upper=np.array([1000.0, 1000.0]), fold=np.zeros(2, int))
+    assert oof.metrics(log10=True)["mae"] == pytest.approx(0.5)  # one decade off on one of two rows
+    assert oof.metrics()["mae"] == pytest.approx(45.0)
+
+
+def test_fold_count_over_both_splits():
+    from cathodeml.training.cv import n_outer_folds
+
+    assert n_outer_folds(np.array(list("aabbcc")), 6, 0, 5) == 3 + 5  # leave-one-source-out + 5 random folds
+    assert n_outer_folds(np.array(["a"] * 4), 4, 0, 5) == 4  # one source: random folds only

@@ -1,7 +1,8 @@
 """The shipped literature dataset and its datacard.
 
-The dataset is a canonical recipe CSV inside the package (read with ``importlib.resources``, so
-it works from a wheel, a zip or an editable install) with a JSON datacard beside it: what it is,
+The dataset is a canonical recipe CSV inside the package (found with ``importlib.resources``, so
+it works from an installed wheel or an editable install; ``dataset_path`` hands out the file on
+disk) with a JSON datacard beside it: what it is,
 its version, the unit of every column, the row count, the sha256 of the CSV bytes and the list of
 sources. The sha256 lets a trained model say exactly which data it saw.
 """

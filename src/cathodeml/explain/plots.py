@@ -98,5 +98,6 @@ def plot_waterfall(exp: Explanation, target: str, index: int, path: Path) -> Pat
 
 
 def exp_features(exp: Explanation) -> np.ndarray:
-    """The feature matrix behind the explanation (recomputed from the recipes)."""
+    """The feature matrix the explanation was computed on (kept on it as ``X``); all NaN for an
+    explanation built without one, so a beeswarm then colours every point as unknown."""
     return exp.X if getattr(exp, "X", None) is not None else np.full((len(exp.recipes), len(exp.feature_names)), np.nan)

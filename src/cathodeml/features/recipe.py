@@ -134,8 +134,8 @@ class RecipeFeaturizer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
         tags.input_tags.string = True
+        tags.input_tags.allow_nan = True  # NaN = unknown, a value every recipe column may hold
         tags.requires_fit = True
         return tags
 

@@ -90,7 +90,7 @@ class CathodeModel:
                 continue
             rows = np.flatnonzero(typed[col].notna().to_numpy())
             reg = self.targets[t]
-            tf = get_transform(reg.transform)
+            tf = get_transform(reg.target_transform)
             z = reg.predict_model_space(X[rows])
             z0 = reg.predict_model_space(self.featurize(untreated(typed.iloc[rows])))
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -137,7 +137,7 @@ def regressor_for(target: str, feature_sources: dict[str, tuple[str, ...]], *, l
     phys = PHYSICS[target]
     return TargetRegressor(learner=learner, params=dict(phys.params) | dict(params or {}),
                            features=target_features(target, feature_sources),
-                           monotone=dict(phys.monotone), smooth=dict(phys.smooth), transform=phys.transform,
+                           monotone=dict(phys.monotone), smooth=dict(phys.smooth), target_transform=phys.transform,
                            bounds=PHYSICAL_BOUNDS[target], key_features=phys.key_features,
                            strata=STRATA, interval_space=phys.interval_space, impute=phys.impute,
                            confidence=confidence,

@@ -4,7 +4,7 @@ A measured property is learnt
 
 * from **its own inputs** (``features``: initial capacity never sees the cycle count of the
   retention test; see :mod:`cathodeml.models.physics`),
-* in the space where it behaves (``transform``: Rct in log10 Ω, retention as the log of the
+* in the space where it behaves (``target_transform``: Rct in log10 Ω, retention as the log of the
   capacity lost, see :mod:`cathodeml.models.transforms`),
 * by a base learner whose **monotone constraints** are given by feature *name*, in the target's
   own direction (``monotone``: retention non-increasing in cycles is ``-1``, flipped internally
@@ -13,7 +13,7 @@ A measured property is learnt
   in model space}``; see :mod:`cathodeml.models.smoothing`) — retention keeps fading with
   cycles instead of stepping once and plateauing,
 * wrapped in a **conformal interval** calibrated on grouped out-of-fold residuals, per stratum
-  (untreated / treated, from ``strata_features``) and widened by the share of ``key_features``
+  (untreated, doped, coated, regenerated, solid-state: ``strata``) and widened by the share of ``key_features``
   that are unknown (see :mod:`cathodeml.models.conformal`).
 
 Predictions are mapped back to the target's units and clipped to its physical ``bounds``.
@@ -65,8 +65,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
     smooth : dict or None
         ``{feature: minimum slope}`` (model space per unit of the feature) of features that act
         additively through a smooth monotone curve (xgboost only).
-    transform : {"identity", "log10", "fade"}
-        Space the learner works in; predictions are mapped back.
+    target_transform : {"identity", "log10", "fade"}
+        Space the learner works in; predictions are mapped back. (Not called ``transform``:
+        scikit-learn takes any estimator with a ``transform`` attribute for a transformer.)
     bounds : tuple or None
         ``(low, high)`` physical limits applied to predictions and interval bounds.
     key_features : tuple of str
@@ -91,7 +92,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
 
     def __init__(self, learner: str = "xgboost", params: Mapping[str, Any] | None = None,
                  features: tuple[str, ...] | None = None, monotone: Mapping[str, int] | None = None,
-                 smooth: Mapping[str, float] | None = None, transform: str = "identity",
+                 smooth: Mapping[str, float] | None = None, target_transform: str = "identity",
                  bounds: tuple[float, float] | None = None, key_features: tuple[str, ...] = (),
                  strata: tuple[tuple[str, tuple[str, ...]], ...] = (), interval_space: str = "model",
                  impute: tuple[str, ...] = (),
@@ -101,7 +102,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         self.features = features
         self.monotone = monotone
         self.smooth = smooth
-        self.transform = transform
+        self.target_transform = transform
         self.bounds = bounds
         self.key_features = key_features
         self.strata = strata
@@ -121,7 +122,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         measurements the interval may be calibrated on (default: all); augmented copies are
         learnt from but never calibrate, and folds keep them with their source.
         """
-        tf = get_transform(self.transform)
+        tf = get_transform(self.target_transform)
         if self.confidence is not None and not 0.5 <= self.confidence < 1:
             raise ValueError(f"confidence {self.confidence} must be in [0.5, 1) or None")
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan", y_numeric=True)
@@ -130,7 +131,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         with np.errstate(divide="ignore", invalid="ignore"):
             z = tf.forward(y)
         if not np.isfinite(z).all():
-            raise ValueError(f"targets must be finite after the {self.transform} transform (log10 needs values > 0)")
+            raise ValueError(f"targets must be finite after the {self.target_transform} transform (log10 needs values > 0)")
         used = list(self.features) if self.features is not None else names
         missing = [f for f in used if f not in names]
         if missing:
@@ -278,7 +279,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             half = np.full(len(z), np.nan)
         else:
             half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X))
-        tf = get_transform(self.transform)
+        tf = get_transform(self.target_transform)
         point = self._clip(tf.inverse(z))
         if self.interval_space == "units":
             return point, self._clip(point - half), self._clip(point + half)

@@ -22,7 +22,7 @@ def score_chunk(model: CathodeModel, space: SearchSpace, start: int, stop: int, 
     index = np.arange(start, stop, dtype=np.int64)
     cands = space.candidates(index)
     preds = model.predict(cands, validate=False)
-    ok = feasible(space, cands, preds, risk, allow_out_of_domain)
+    ok = feasible(space, cands, preds, risk, allow_out_of_domain) & (space.canonical_index(index) == index)  # each recipe once
     score = space.value_for(objective[0], preds, objective[1], risk).to_numpy(dtype=float)
     score = np.where(ok & np.isfinite(score), score if objective[1] else -score, -np.inf)
     keep = np.argsort(-score, kind="stable")[:top]

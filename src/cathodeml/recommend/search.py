@@ -85,7 +85,7 @@ def recommend(
         best = [t for t in study.best_trials if t.user_attrs["feasible"]]
     if not best:
         return pd.DataFrame()
-    index = np.unique([t.user_attrs["index"] for t in best])
+    index = np.unique(space.canonical_index([t.user_attrs["index"] for t in best]))  # each recipe once
     cands = space.candidates(index)
     preds = model.predict(cands)
     out = pd.concat([cands, preds], axis=1)

@@ -163,6 +163,24 @@ class SearchSpace:
             return np.zeros(len(digits), dtype=np.int64)
         return np.ravel_multi_index(np.asarray(digits, dtype=np.int64).T, tuple(self.radices)).astype(np.int64)
 
+    def canonical_index(self, index: np.ndarray) -> np.ndarray:
+        """The one grid number of each candidate's recipe: a treatment chosen as ``none`` empties
+        its dependent columns, so all their options name the same recipe — the first stands for it."""
+        index = np.asarray(index, dtype=np.int64)
+        if not self.dims:
+            return index
+        digits = list(np.unravel_index(index, tuple(self.radices)))
+        position = {col: k for k, (col, _) in enumerate(self.dims)}
+        for col, deps in DEPENDENT.items():
+            if col not in position:
+                continue
+            options = self.dims[position[col]][1]
+            none = np.array([o is None for o in options])[digits[position[col]]]
+            for d in deps:
+                if d in position:
+                    digits[position[d]] = np.where(none, 0, digits[position[d]])
+        return np.ravel_multi_index(digits, tuple(self.radices)).astype(np.int64)
+
     def candidates(self, index: np.ndarray) -> pd.DataFrame:
         """The candidates with these grid numbers, as a recipe frame (fixed columns + one per dim)."""
         index = np.asarray(index, dtype=np.int64)
@@ -206,16 +224,12 @@ class SearchSpace:
 
 def load_space(path: str | Path) -> SearchSpace:
     """Read and validate a YAML/JSON space file (clear errors, never a traceback)."""
-    import yaml
+    from cathodeml.training.config import read_yaml
 
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpaceError(f"{path}: not valid YAML ({exc})") from None
-    return SearchSpace.from_dict(doc, where=str(path))
+    return SearchSpace.from_dict(read_yaml(path, SpaceError), where=str(path))
 
 
 def parse_objectives(text: str) -> list[tuple[str, bool]]:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from cathodeml.home import runs_dir as default_runs_dir
 from cathodeml.tracking.store import client as make_client
-from cathodeml.tracking.store import is_embedded, resolve_tracking_uri
+from cathodeml.tracking.store import artifact_location, is_embedded, resolve_tracking_uri
 
 
 def _param(v: Any) -> str:
@@ -135,13 +135,10 @@ def start_run(experiment: str, run_name: str, *, tracking_uri: str | None = None
               tags: dict[str, str] | None = None, description: str = "") -> Iterator[Run]:
     """Open a run in ``experiment`` of the store ``tracking_uri`` resolves to (see :mod:`.store`)."""
     uri = resolve_tracking_uri(tracking_uri, runs_dir)
-    artifacts = None
     if is_embedded(tracking_uri):
-        folder = default_runs_dir(runs_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        artifacts = (folder / "artifacts").resolve().as_uri()
+        default_runs_dir(runs_dir).mkdir(parents=True, exist_ok=True)
     client = make_client(uri)
-    exp_id = experiment_id(client, experiment, artifacts)
+    exp_id = experiment_id(client, experiment, artifact_location(uri))
     all_tags = dict(tags or {}) | ({"mlflow.note.content": description} if description else {})
     run = client.create_run(exp_id, run_name=run_name, tags=all_tags)
     handle = Run(client, run.info.run_id, exp_id, uri)

@@ -22,7 +22,7 @@ def pair_effects(rows: TargetRows, pairs: list[tuple[int, int]], estimator, feat
                  seed: int, n_splits: int) -> pd.DataFrame:
     """Per pair (treated i, control j): measured values, and out-of-fold model-space predictions of
     the treated recipe and of its untreated counterfactual, with the fold of the pair."""
-    tf = get_transform(estimator.transform)
+    tf = get_transform(estimator.target_transform)
     X0 = featurize(untreated(rows.frame))
     z, z0 = np.full(rows.n, np.nan), np.full(rows.n, np.nan)
     fold = np.full(rows.n, -1)
@@ -53,7 +53,7 @@ def fit_anchor(rows: TargetRows, pairs: list[tuple[int, int]], estimator, featur
     too few treated/control pairs to calibrate an anchored interval at ``confidence``."""
     if len(pairs) < min_calibration_rows(confidence):
         return None, pd.DataFrame()
-    tf = get_transform(estimator.transform)
+    tf = get_transform(estimator.target_transform)
     p = pair_effects(rows, pairs, estimator, featurize, seed, n_splits)
     measured = p["z_treated"] - p["z_control"]
     # The constant baseline of each pair is learnt from the *other* folds' pairs (no peeking).

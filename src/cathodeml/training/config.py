@@ -32,6 +32,17 @@ from cathodeml.schema import TARGETS
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
+def read_yaml(path: Path, error: type[Exception]) -> Any:
+    """The document of a YAML (or JSON) file a user wrote — a training config, a search space —
+    or ``error`` saying the file is not valid YAML (a message, never a parser traceback)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML ({exc})") from None
+
+
 class SearchDim(BaseModel):
     """One tuned XGBoost parameter: an int or float range (log scale where the effect is multiplicative)."""
 
@@ -158,16 +169,10 @@ class TrainConfig(BaseModel):
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> TrainConfig:
-        import yaml
-
         path = Path(path)
         if not path.is_file():
             raise ConfigError(f"{path}: no such configuration file")
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-        return cls.from_dict(doc, where=str(path))
+        return cls.from_dict(read_yaml(path, ConfigError), where=str(path))
 
     def updated(self, **changes: Any) -> TrainConfig:
         """A copy with some settings changed (nested sections by dict: ``tuning={"n_trials": 5}``),

@@ -37,11 +37,17 @@ def _metric_items(metrics: dict) -> dict[str, float]:
 
 
 def run(cfg: TrainConfig, *, progress: Progress | None = None, data: TrainingData | None = None) -> RunResult:
-    """Train as ``cathodeml train`` does; ``cfg.out`` None writes the files to a temporary folder
-    (kept only in MLflow)."""
-    cfg = cfg.with_default_storage()
+    """Train as ``cathodeml train`` does. With ``cfg.out`` None the files are written to a
+    temporary folder, logged, and removed (they are kept only in MLflow; ``paths`` is empty)."""
+    with tempfile.TemporaryDirectory(prefix="cathodeml-") as tmp:
+        result = _run(cfg.with_default_storage(), Path(cfg.out) if cfg.out else Path(tmp), progress, data)
+    if not cfg.out:
+        result.paths = {}
+    return result
+
+
+def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingData | None) -> RunResult:
     data = data or load_training_data(cfg.data)
-    out = Path(cfg.out) if cfg.out else Path(tempfile.mkdtemp(prefix="cathodeml-"))
     if not cfg.tracking.enabled:
         result = train(cfg, data.frame, data_sha256=data.sha256, progress=progress)
         return RunResult(result, data, write_outputs(result, out))

@@ -178,7 +178,7 @@ def train(
         "data_sha256": data_sha256,
         "n_rows": int(len(frame)),
         "n_sources": int(frame["source"].nunique()),
-        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "transform": r.transform,
+        "targets": {t: {"n_train": r.n_train_, "n_sources": r.n_sources_, "transform": r.target_transform,
                         "n_features": len(r.features_), "params": best[t]} for t, r in targets.items()},
         "anchors": {t: a.to_dict() for t, a in anchors.items()},
         "confidence": cfg.confidence,

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import mean_absolute_error
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from cathodeml.models.conformal import out_of_fold
 from cathodeml.models.target import TargetRegressor
@@ -68,7 +69,7 @@ def grouped_cv_mae(estimator: TargetRegressor, X: Any, y: np.ndarray, groups: np
     y = np.asarray(y, dtype=float)
     pred = out_of_fold(point, X, y, groups, seed, n_splits, sample_weight)
     mask = np.ones(len(y), bool) if scored is None else np.asarray(scored, dtype=bool)
-    return float(mean_absolute_error(get_transform(estimator.transform).forward(y)[mask], pred[mask]))
+    return float(mean_absolute_error(get_transform(estimator.target_transform).forward(y)[mask], pred[mask]))
 
 
 class TunedRegressor(RegressorMixin, BaseEstimator):
@@ -104,9 +105,12 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any, groups: np.ndarray | None = None, sample_weight: np.ndarray | None = None,
             calibrate: np.ndarray | None = None, callbacks: list[Callable] | None = None) -> TunedRegressor:
+        # Checked before the study exists: bad input must raise here, not leave failed trials in a
+        # shared study. X itself goes on unconverted (a DataFrame's names carry the constraints).
+        _, y = validate_data(self, X, y, ensure_all_finite="allow-nan", y_numeric=True)
+        y = np.asarray(y, dtype=float)
         base = self.estimator if self.estimator is not None else TargetRegressor()
         space = dict(self.search_space or DEFAULT_SEARCH_SPACE)
-        y = np.asarray(y, dtype=float)
         study = make_study(self.seed, self.storage, self.study_name)
 
         def objective(trial) -> float:
@@ -127,9 +131,11 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict_interval(X)
 
     def predict(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict(X)
 
     def __sklearn_tags__(self):

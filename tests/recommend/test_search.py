@@ -1,13 +1,11 @@
-"""recommend and screen: constraints hold, seeds repeat, the known optimum is found, Dask agrees."""
+"""recommend: the known optimum is found, constraints hold, seeds repeat, settings are checked."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from cathodeml.models import CathodeModel
-from cathodeml.models.persistence import load_local_model
-from cathodeml.recommend.screen import screen
-from cathodeml.recommend.search import RecommendConfig, recommend
+from cathodeml.recommend.search import RecommendConfig, feasible, recommend, scores, top_treatments
 from cathodeml.recommend.space import SearchSpace
 
 SPACE = {
@@ -16,11 +14,6 @@ SPACE = {
     "choices": {"coating": ["Al2O3", "none"]},
     "ranges": {"coating_wt_pct": {"min": 0.5, "max": 3.0, "step": 0.5}},
 }
-
-
-@pytest.fixture(scope="module")
-def model(tiny_model_dir):
-    return load_local_model(tiny_model_dir)
 
 
 class KnownOptimum:
@@ -37,7 +30,7 @@ class KnownOptimum:
         return pd.DataFrame({
             "retention_pct_pred": ret, "retention_pct_lower": ret - 5, "retention_pct_upper": ret + 5,
             "capacity_mah_g_pred": cap, "capacity_mah_g_lower": cap - 5, "capacity_mah_g_upper": cap + 5,
-            "in_domain": True, "domain_notes": "",
+            "in_domain": wt != 3.0, "domain_notes": "",
         })
 
 
@@ -46,12 +39,24 @@ def test_recommend_finds_the_known_optimum():
     cfg = RecommendConfig(objectives=(("retention_pct", True),), n=3, trials=60, population=10, seed=1)
     best = recommend(KnownOptimum(), space, cfg)
     assert best.iloc[0]["coating"] == "Al2O3" and best.iloc[0]["coating_wt_pct"] == 1.5
+    assert best["retention_pct_lower"].is_monotonic_decreasing  # sorted by the first objective, pessimistic
 
 
-def test_screen_finds_the_known_optimum():
+def test_two_objectives_give_the_pareto_front():
+    # retention peaks at 1.5 wt%, capacity falls with wt%: the front is uncoated, 0.5, 1.0 and 1.5 wt%
+    cfg = RecommendConfig(objectives=(("retention_pct", True), ("capacity_mah_g", True)), trials=80, population=12, seed=2)
+    front = recommend(KnownOptimum(), SearchSpace.from_dict(SPACE), cfg)
+    assert sorted(front["coating_wt_pct"].fillna(0).tolist()) == [0.0, 0.5, 1.0, 1.5]
+
+
+def test_out_of_domain_candidates_are_infeasible_unless_allowed():
     space = SearchSpace.from_dict(SPACE)
-    top = screen(KnownOptimum(), space, ("retention_pct", True), top=1, chunksize=3)
-    assert top.iloc[0]["coating_wt_pct"] == 1.5
+    cands = space.candidates(np.arange(space.size))
+    preds = KnownOptimum().predict(cands)
+    assert not feasible(space, cands, preds, "pessimistic", False)[cands["coating_wt_pct"] == 3.0].any()
+    assert feasible(space, cands, preds, "pessimistic", True).all()
+    vals = scores(space, RecommendConfig(objectives=(("capacity_mah_g", True),), risk="optimistic"), preds)
+    np.testing.assert_allclose(vals[:, 0], preds["capacity_mah_g_upper"])
 
 
 def test_constraints_hold_in_every_recommendation(model):
@@ -71,16 +76,9 @@ def test_same_seed_same_recommendations(model):
     pd.testing.assert_frame_equal(recommend(model, space, cfg), recommend(model, space, cfg))
 
 
-def test_screen_is_chunk_invariant_and_matches_dask(model):
-    space = SearchSpace.from_dict(SPACE)
-    a = screen(model, space, ("retention_pct", True), top=5, chunksize=4)
-    b = screen(model, space, ("retention_pct", True), top=5, chunksize=1000)
-    pd.testing.assert_frame_equal(a, b)
-    distributed = pytest.importorskip("distributed", reason="dask[distributed] is a dev dependency")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            c = screen(model, space, ("retention_pct", True), top=5, chunksize=4, client=client)
-    pd.testing.assert_frame_equal(a, c)
+def test_nothing_feasible_is_an_empty_table(model):
+    space = SearchSpace.from_dict(SPACE | {"constraints": ["capacity_mah_g >= 340"]})
+    assert recommend(model, space, RecommendConfig(objectives=(("retention_pct", True),), trials=10, population=5)).empty
 
 
 def test_unknown_objective_target(model):
@@ -88,3 +86,19 @@ def test_unknown_objective_target(model):
     small = CathodeModel(model.featurizer, {"retention_pct": model.targets["retention_pct"]}, model.confidence, model.meta, model.domain)
     with pytest.raises(ValueError, match="not predicted by this model"):
         recommend(small, space, RecommendConfig(objectives=(("capacity_mah_g", True),), trials=5, population=5))
+
+
+@pytest.mark.parametrize(("kw", "fragment"), [({"risk": "bold"}, "risk 'bold' is not one of"),
+                                             ({"n": 0}, "must be ≥ 1"), ({"population": 1}, "population ≥ 2")])
+def test_settings_are_checked(kw, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        RecommendConfig(objectives=(("retention_pct", True),), **kw)
+
+
+def test_top_treatments_name_groups_per_objective(model):
+    cands = SearchSpace.from_dict(SPACE).candidates(np.array([0, 7]))
+    tops = top_treatments(model, cands, k=2)
+    assert list(tops.index) == list(cands.index)
+    for line in tops:
+        assert [part.split(":")[0] for part in line.split("; ")] == ["capacity_mah_g", "retention_pct", "rct_ohm"]
+        assert line.count(",") == 3  # two groups per target

@@ -1,6 +1,7 @@
 """Search spaces: parsed into a grid, validated with clear errors."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cathodeml.recommend.space import SearchSpace, SpaceError, load_space, parse_objectives
@@ -25,6 +26,17 @@ def test_grid_size_and_mixed_radix_round_trip():
     assert (frame["cathode"] == "NCM622").all() and (frame["v_max"] == 4.3).all()
     # a slice equals the same rows of the whole grid
     np.testing.assert_array_equal(space.candidates(np.arange(10, 20)).to_numpy(), frame.iloc[10:20].to_numpy())
+
+
+def test_each_recipe_has_one_canonical_grid_number():
+    space = SearchSpace.from_dict(DOC)
+    everything = np.arange(space.size)
+    canonical = space.canonical_index(everything)
+    frame = space.candidates(everything)
+    kept = frame[canonical == everything]
+    assert len(kept) == len(frame.drop_duplicates()) == 2 * 4 * 3 + 1  # two coatings × 4 wt% × 3 anneals, and uncoated
+    assert not kept.duplicated().any()
+    pd.testing.assert_frame_equal(space.candidates(canonical), frame)  # a number and its canonical one: the same recipe
 
 
 def test_constraints_parse():
