@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cathodeml.features.protocol import DEFAULT_TEST_TEMP_C, ProtocolFeaturizer
+from cathodeml.data.defaults import NUMBER_DEFAULTS
+from cathodeml.features.protocol import ProtocolFeaturizer
 
 F = ProtocolFeaturizer()
 
@@ -30,8 +31,16 @@ def test_window_rates_cycles_on_log_scale():
 
 
 def test_unknown_temperature_is_room_temperature_other_unknowns_stay_unknown():
-    row = _row()
-    assert row["protocol_test_temp_c"] == DEFAULT_TEST_TEMP_C == 25.0
+    from cathodeml.data.recipe import Recipe, recipes_to_frame
+    from cathodeml.features.recipe import RecipeFeaturizer
+
+    # The featurizer passes values through; the blank-means-default rule (25 °C) is applied
+    # once, before every featurizer, by RecipeFeaturizer (cathodeml.data.defaults).
+    assert np.isnan(_row()["protocol_test_temp_c"])
+    frame = recipes_to_frame([Recipe(cathode="NCM811")])
+    f = RecipeFeaturizer().fit(frame)
+    row = pd.Series(f.transform(frame)[0], index=f.get_feature_names_out())
+    assert row["protocol_test_temp_c"] == NUMBER_DEFAULTS["test_temp_c"] == 25.0
     assert np.isnan(row[["protocol_v_max", "protocol_log10_cycles", "protocol_half_cell"]]).all()
     assert _row(test_temp_c=-20.0)["protocol_test_temp_c"] == -20.0
 

@@ -8,13 +8,22 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from cathodeml.models.estimators import MONOTONE
-from cathodeml.models.target import TargetRegressor, target_regressor
+from cathodeml.models.physics import PHYSICS, STRATA, regressor_for, target_features
+from cathodeml.models.target import TargetRegressor
+
+MONOTONE = {t: p.monotone for t, p in PHYSICS.items()}
 from tests.conftest import ENVIRONMENT_CHECKS, FAST_XGB, run_sklearn_check
 
 
-@parametrize_with_checks([TargetRegressor(params=FAST_XGB, n_splits=2)], expected_failed_checks=lambda est: ENVIRONMENT_CHECKS,
-                         xfail_strict=True)
+WEIGHT_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data":
+        "weights are not repetitions here: XGBoost subsamples rows and the calibration folds count rows, so a "
+        "row weighted 2 and the same row twice give different (both valid) models",
+}
+
+
+@parametrize_with_checks([TargetRegressor(params=FAST_XGB, n_splits=2)],
+                         expected_failed_checks=lambda est: ENVIRONMENT_CHECKS | WEIGHT_CHECKS, xfail_strict=True)
 def test_sklearn_contract(estimator, check):
     run_sklearn_check(estimator, check)
 
@@ -46,8 +55,9 @@ def test_bounds_clip_the_point_and_both_ends_of_the_interval():
 def test_constraints_are_given_by_feature_name():
     X, rng = _data()
     y = 10 * X["protocol_log10_cycles"].to_numpy() + rng.normal(0, 0.1, len(X))  # rising: against the rule
-    reg = TargetRegressor(params={"n_estimators": 30}, monotone=MONOTONE["retention_pct"] | {}, confidence=None)
-    with pytest.raises(ValueError, match="not produced by the featurizer: \\['protocol_v_max', 'protocol_window_v'\\]"):
+    reg = TargetRegressor(params={"n_estimators": 30}, monotone={"protocol_log10_cycles": -1, "protocol_v_max": -1},
+                          confidence=None)
+    with pytest.raises(ValueError, match="not produced by the featurizer: \\['protocol_v_max'\\]"):
         clone(reg).fit(X, y)
     reg.set_params(monotone={"protocol_log10_cycles": -1}).fit(X, y)
     grid = pd.DataFrame({"protocol_log10_cycles": np.linspace(0, 1, 20), "noise": 0.5, "other": 0.5})
@@ -60,7 +70,7 @@ def test_no_confidence_means_no_interval_and_bad_settings_are_errors():
     reg = TargetRegressor(params=FAST_XGB, confidence=None).fit(X, y)
     point, lo, hi = reg.predict_interval(X)
     assert np.isfinite(point).all() and np.isnan(lo).all() and np.isnan(hi).all()
-    with pytest.raises(ValueError, match="target_transform 'sqrt' is not one of identity, log10"):
+    with pytest.raises(ValueError, match="transform 'sqrt' is not one of identity, log10, fade"):
         TargetRegressor(target_transform="sqrt").fit(X, y)
     with pytest.raises(ValueError, match="confidence 1.2 must be in"):
         TargetRegressor(confidence=1.2).fit(X, y)
@@ -85,11 +95,71 @@ def test_training_size_and_sources_are_recorded():
 
 @pytest.mark.parametrize(
     ("target", "transform", "bounds"),
-    [("capacity_mah_g", "identity", (0.0, np.inf)), ("retention_pct", "identity", (0.0, 100.0)),
+    [("capacity_mah_g", "identity", (0.0, np.inf)), ("retention_pct", "fade", (0.0, 100.0)),
      ("rct_ohm", "log10", (0.0, np.inf))],
 )
 def test_each_target_gets_its_physics(target, transform, bounds):
-    reg = target_regressor(target, params={"max_depth": 3}, confidence=0.8, n_splits=3, seed=7)
+    sources = {"protocol_log10_cycles": ("cycles",), "protocol_log10_capacity_c_rate": ("capacity_c_rate",),
+               "cathode_ni_frac": ("cathode",), "cathode_magpie_mean_Number": ("cathode",)}
+    reg = regressor_for(target, sources, params={"max_depth": 3}, confidence=0.8, n_splits=3, seed=7)
     assert (reg.target_transform, reg.bounds) == (transform, bounds)
-    assert reg.monotone == MONOTONE[target]
-    assert (reg.params, reg.confidence, reg.n_splits, reg.seed) == ({"max_depth": 3}, 0.8, 3, 7)
+    assert reg.monotone == MONOTONE[target] and reg.strata == STRATA
+    assert reg.params["max_depth"] == 3 and (reg.confidence, reg.n_splits, reg.seed) == (0.8, 3, 7)
+    assert reg.features == target_features(target, sources)
+
+
+def test_fade_learns_in_log_loss_and_flips_the_declared_direction():
+    X, rng = _data()
+    # retention falls with "cycles" in the data; declared non-increasing in target units
+    y = 100 * (1 - np.exp(-3 + 2 * X["protocol_log10_cycles"].to_numpy() + rng.normal(0, 0.1, len(X))))
+    reg = TargetRegressor(params={"n_estimators": 40}, target_transform="fade", monotone={"protocol_log10_cycles": -1},
+                          bounds=(0, 100), confidence=None).fit(X, y)
+    grid = pd.DataFrame({"protocol_log10_cycles": np.linspace(0, 1, 15), "noise": 0.5, "other": 0.5})
+    r = reg.predict(grid)
+    assert np.all(np.diff(r) <= 1e-9) and r.max() < 100
+    np.testing.assert_allclose(np.log(1 - r / 100), reg.predict_model_space(grid), rtol=1e-6)
+
+
+def test_a_smooth_feature_is_additive_monotone_and_keeps_shap_bookkeeping():
+    X, rng = _data(200)
+    y = 5 * np.floor(4 * X["protocol_log10_cycles"].to_numpy()) + X["other"].to_numpy() * 3 + rng.normal(0, 0.1, 200)
+    reg = TargetRegressor(params={"n_estimators": 60}, smooth={"protocol_log10_cycles": 0.5},
+                          monotone={"protocol_log10_cycles": 1}, confidence=None).fit(X, y)
+    steps = TargetRegressor(params={"n_estimators": 60}, monotone={"protocol_log10_cycles": 1}, confidence=None).fit(X, y)
+    t = np.linspace(-0.2, 1.2, 57)
+    for other in (0.1, 0.9):
+        grid = pd.DataFrame({"protocol_log10_cycles": t, "noise": 0.5, "other": other})
+        p = reg.predict(grid)
+        assert np.all(np.diff(p) >= -1e-9), "smooth and monotone"
+        jump = np.diff(steps.predict(grid)).max()
+        assert np.diff(p).max() < 0.75 * jump, f"largest step {np.diff(p).max():.2f} vs the trees' own {jump:.2f}"
+    a = reg.predict(pd.DataFrame({"protocol_log10_cycles": t, "noise": 0.5, "other": 0.1}))
+    b = reg.predict(pd.DataFrame({"protocol_log10_cycles": t, "noise": 0.5, "other": 0.9}))
+    np.testing.assert_allclose(b - a, (b - a)[0], atol=1e-5)  # additive: the same curve for every recipe
+    Xu = reg.model_matrix(X)
+    np.testing.assert_allclose(reg.estimator_.predict(Xu) + reg.extra_model_space(Xu), reg.predict_model_space(X), rtol=1e-9)
+
+
+def test_features_subset_strata_and_unknown_fields_shape_the_interval():
+    X, rng = _data(300)
+    X = X.assign(coating_present=(rng.uniform(size=300) > 0.5).astype(float))
+    noise = np.where(X["coating_present"] > 0, 0.2, 2.0)
+    y = X["other"].to_numpy() + rng.normal(0, noise)
+    reg = TargetRegressor(params={"n_estimators": 30}, features=("other", "coating_present", "protocol_log10_cycles"),
+                          strata=(("coated", ("coating_present",)),), key_features=("protocol_log10_cycles",)).fit(X, y)
+    assert reg.features_ == ("other", "coating_present", "protocol_log10_cycles")
+    rows = pd.DataFrame({"protocol_log10_cycles": [0.5, 0.5, np.nan], "noise": 0.0, "other": 0.5, "coating_present": [1.0, 0.0, 0.0]})
+    _, lo, hi = reg.predict_interval(rows)
+    width = hi - lo
+    assert width[0] < width[1] / 3, "the coated stratum (less noisy) gets a narrower interval"
+    assert width[2] >= width[1] - 1e-9, "an unknown key field never narrows the interval"
+
+
+def test_an_unknown_monotone_feature_is_imputed_so_its_direction_holds():
+    X, rng = _data(200)
+    X = X.assign(amount=np.where(rng.uniform(size=200) > 0.3, rng.uniform(0, 3, 200), 0.0))
+    y = 10 - 2 * X["amount"].to_numpy() + rng.normal(0, 0.1, 200)
+    reg = TargetRegressor(params={"n_estimators": 40}, monotone={"amount": -1}, impute=("amount",), confidence=None).fit(X, y)
+    rows = pd.DataFrame({"protocol_log10_cycles": 0.5, "noise": 0.5, "other": 0.5, "amount": [0.0, np.nan]})
+    none, unknown = reg.predict(rows)
+    assert unknown <= none, "an unknown amount of an inactive addition never beats none of it"

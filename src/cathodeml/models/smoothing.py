@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Split values closer than this share of a feature's training range are one step of the curve.
+MIN_GAP = 0.05
+
 
 @dataclass
 class SmoothCurve:
@@ -32,9 +35,17 @@ class SmoothCurve:
     knots_y: np.ndarray
 
     @classmethod
-    def fit(cls, thresholds: np.ndarray, values: np.ndarray, lo: float, hi: float) -> SmoothCurve:
+    def fit(cls, thresholds: np.ndarray, values: np.ndarray, lo: float, hi: float,
+            min_gap: float = MIN_GAP) -> SmoothCurve:
+        """``min_gap``: split values closer than this share of the training range count as one
+        step (trees fitting a sharp rise put many splits side by side; the curve must not)."""
         thresholds = np.asarray(thresholds, dtype=np.float32)
-        edges = np.r_[lo, thresholds[(thresholds > lo) & (thresholds <= hi)], hi].astype(float)
+        inner = thresholds[(thresholds > lo) & (thresholds <= hi)].astype(float)
+        kept: list[float] = []
+        for t in inner:
+            if t - (kept[-1] if kept else lo) >= min_gap * (hi - lo):
+                kept.append(t)
+        edges = np.r_[lo, kept, hi].astype(float)
         mids = (edges[:-1] + edges[1:]) / 2 if len(edges) > 1 else np.array([lo])
         return cls(thresholds, np.asarray(values, dtype=float), mids, cls._lookup(thresholds, values, mids))
 

@@ -102,7 +102,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         self.features = features
         self.monotone = monotone
         self.smooth = smooth
-        self.target_transform = transform
+        self.target_transform = target_transform
         self.bounds = bounds
         self.key_features = key_features
         self.strata = strata
@@ -148,6 +148,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         Xu = self._imputed(X[:, self.columns_])
         smooth = dict(self.smooth or {}) if self.learner == "xgboost" else {}
         sign = 1 if tf.increasing else -1
+        unknown = sorted(set(self.monotone or {}) - set(names))
+        if unknown:  # a typo in a constraint must not pass silently (a feature left out by `features` may)
+            raise ValueError(f"monotone constraint features not produced by the featurizer: {unknown}")
         monotone = {f: sign * int(d) for f, d in (self.monotone or {}).items() if f in used}
         self.smooth_index_ = {f: used.index(f) for f in smooth if f in used}
         self.smooth_ref_ = {f: float(np.nanmedian(Xu[:, j])) if np.isfinite(Xu[:, j]).any() else 0.0
@@ -160,6 +163,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             others = [j for j in range(len(used)) if j not in alone]
             base.set_params(interaction_constraints=str([[j] for j in alone] + ([others] if others else [])))
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if weights is not None and (weights.shape != (len(y),) or not np.isfinite(weights).all()
+                                    or (weights < 0).any() or weights.sum() <= 0):
+            raise ValueError("sample_weight must be one finite, non-negative weight per row, not all zero")
         self.estimator_ = clone(base).fit(Xu, z_fit, **({} if weights is None else {_weight_key(base): weights}))
         if hasattr(self.estimator_, "set_params") and "n_jobs" in self.estimator_.get_params():
             # Trained on one thread (deterministic); predictions do not depend on the thread count.
