@@ -32,7 +32,9 @@ def test_group_sums_plus_base_equal_the_prediction_in_model_space(model, recipes
     pred = model.predict(recipes)
     for t, te in exp.targets.items():
         recon = exp.group_values(t).sum(axis=1).to_numpy() + te.base_value
-        model_space = np.log10(pred[f"{t}_pred"]) if t == "rct_ohm" else pred[f"{t}_pred"]
+        from cathodeml.models.transforms import get_transform
+
+        model_space = get_transform(model.targets[t].target_transform).forward(pred[f"{t}_pred"].to_numpy())
         np.testing.assert_allclose(recon, model_space, rtol=1e-4, atol=1e-4, err_msg=t)
         np.testing.assert_allclose(te.prediction, model_space, rtol=1e-5, err_msg=t)
 

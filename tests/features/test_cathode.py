@@ -30,8 +30,11 @@ def test_shorthand_gives_exact_fractions_and_statistics_over_li_m_o2():
 def test_nickel_only_shorthand_is_approximate_and_says_so():
     row = _row("NCM90", None, None, None, None)
     assert row["cathode_ni_frac"] == pytest.approx(0.9)
-    assert np.isnan([row["cathode_co_frac"], row["cathode_mn_frac"], row["cathode_al_frac"]]).all()
+    assert np.isnan([row["cathode_co_frac"], row["cathode_mn_frac"]]).all()
+    assert row["cathode_al_frac"] == 0.0  # NCM shorthand: no Al (the stated-default rule)
     assert row["cathode_tm_complete"] == 0.0
+    # half of the unknown remainder (0.1) counts as redox-inactive (Co:Mn 1:1, as in Ni0.9Co0.05Mn0.05)
+    assert row["cathode_inactive_tm_frac"] == pytest.approx(0.05)
     # the known Ni is renormalised to the whole TM site: LiNiO2, mean Z = (3 + 28 + 16) / 4
     assert row["cathode_magpie_mean_Number"] == pytest.approx(11.75)
 
@@ -50,14 +53,16 @@ def test_formula_li_excess_and_a_dopant_on_the_tm_site():
     assert row["cathode_magpie_mean_Number"] == pytest.approx(11.725)
 
 
-def test_state_one_hots_unknown_as_nan():
+def test_state_flags_against_the_pristine_default():
     frame = pd.DataFrame({"morphology": ["single_crystal", "polycrystalline", None],
                           "history": ["spent", None, "pristine"], "li_loss_pct": [12.0, np.nan, 0.0]})
     f = CathodeStateFeaturizer()
     out = pd.DataFrame(f.featurize_frame(frame), columns=f.feature_labels())
+    assert "cathode_history_pristine" not in out  # pristine is the default the flags are against
     assert out["cathode_single_crystal"].tolist()[:2] == [1.0, 0.0] and np.isnan(out["cathode_single_crystal"][2])
-    assert out.loc[0, ["cathode_history_pristine", "cathode_history_spent", "cathode_history_delithiated"]].tolist() == [0, 1, 0]
-    assert out.loc[1, ["cathode_history_pristine", "cathode_history_spent"]].isna().all()
+    assert out.loc[0, ["cathode_history_spent", "cathode_history_delithiated"]].tolist() == [1, 0]
+    assert out.loc[2, ["cathode_history_spent", "cathode_history_delithiated"]].tolist() == [0, 0]
+    assert out.loc[1, ["cathode_history_spent"]].isna().all()  # alone, a blank is unknown; the defaults fill it
     assert out["cathode_li_loss_pct"].tolist()[::2] == [12.0, 0.0]
     assert f.featurize("single_crystal", "spent", 12.0) == out.iloc[0].tolist()  # one row = the frame's row
 

@@ -11,12 +11,13 @@ from cathodeml.tracking.store import ENV, artifact_location, client, is_embedded
 def test_the_option_beats_the_environment_which_beats_the_default(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(ENV, raising=False)
-    assert resolve_tracking_uri() == f"sqlite:///{tmp_path.resolve()}/cathodeml-runs/mlflow.db" and is_embedded()
+    monkeypatch.setenv("CATHODEML_HOME", str(tmp_path / "home"))
+    assert resolve_tracking_uri() == f"sqlite:///{tmp_path.resolve()}/home/runs/mlflow.db" and is_embedded()
     assert resolve_tracking_uri(runs_dir="r") == f"sqlite:///{tmp_path.resolve()}/r/mlflow.db"
     monkeypatch.setenv(ENV, "http://127.0.0.1:5000")
     assert resolve_tracking_uri() == "http://127.0.0.1:5000" and not is_embedded()
     assert resolve_tracking_uri("sqlite:///x.db") == "sqlite:///x.db" and not is_embedded("sqlite:///x.db")
-    assert not (tmp_path / "cathodeml-runs").exists()  # resolving creates nothing
+    assert not (tmp_path / "home").exists()  # resolving creates nothing
 
 
 @pytest.mark.parametrize(

@@ -48,10 +48,14 @@ def test_each_fold_is_predicted_from_the_other_sources_only():
     from cathodeml.models.target import TargetRegressor
     from cathodeml.training.cv import cross_validate
 
+    from cathodeml.training.rows import TargetRows
+
     groups = np.array(list("aabbbc"))
     y = np.array([1.0, 3.0, 10.0, 20.0, 30.0, 100.0])
     X = pd.DataFrame({"x": np.arange(6.0)})
-    oof = cross_validate({"mean": TargetRegressor(learner="dummy", confidence=None)}, X, y, groups,
+    rows = TargetRows("capacity_mah_g", pd.DataFrame({"source": groups}), X, y, groups, np.ones(6), X.iloc[:0],
+                      np.array([]), np.array([], dtype=np.int64))
+    oof = cross_validate({"mean": TargetRegressor(learner="dummy", confidence=None)}, rows,
                          split="grouped", seed=0, n_splits=5)["mean"]
     expected = {"a": (10 + 20 + 30 + 100) / 4, "b": (1 + 3 + 100) / 3, "c": (1 + 3 + 10 + 20 + 30) / 5}
     np.testing.assert_allclose(oof.pred, [expected[g] for g in groups])
@@ -59,14 +63,15 @@ def test_each_fold_is_predicted_from_the_other_sources_only():
 
 
 def test_treatment_effect_metrics_on_a_known_case():
-    from cathodeml.training.cv import OutOfFold, treatment_effect_metrics
+    from cathodeml.training.cv import OutOfFold
+    from cathodeml.training.evaluation import treatment_effect_metrics
 
     oof = OutOfFold(y=np.array([90.0, 80.0, 70.0, 85.0]), pred=np.array([88.0, 82.0, 75.0, 80.0]),
                     lower=np.zeros(4), upper=np.zeros(4), fold=np.zeros(4, int))
     # pairs (treated, control): (0, 1) measured +10, predicted +6; (2, 3) measured −15, predicted −5;
     # (3, 1) measured +5, predicted −2 (wrong sign)
     m = treatment_effect_metrics(oof, [(0, 1), (2, 3), (3, 1)])
-    assert m == {"mae": pytest.approx((4 + 10 + 7) / 3), "sign_agreement": pytest.approx(2 / 3), "n_pairs": 3}
+    assert (m["mae"], m["sign_agreement"], m["n_pairs"]) == (pytest.approx((4 + 10 + 7) / 3), pytest.approx(2 / 3), 3)
     ratio = treatment_effect_metrics(OutOfFold(np.array([100.0, 10.0]), np.array([10.0, 10.0]), np.zeros(2),
                                                np.zeros(2), np.zeros(2, int)), [(0, 1)], log10=True)
     assert ratio["mae"] == pytest.approx(1.0)  # log10(100/10) measured, log10(10/10) predicted

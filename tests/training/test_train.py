@@ -98,7 +98,8 @@ def test_metadata_says_what_was_trained_on(synthetic_training, frame, synthetic_
     meta = synthetic_training.model.meta
     assert meta["data_sha256"] == hashlib.sha256(synthetic_csv.read_bytes()).hexdigest()  # the fixture's CSV
     assert (meta["n_rows"], meta["n_sources"]) == (60, 6)
-    assert meta["targets"]["rct_ohm"]["log10"] and not meta["targets"]["retention_pct"]["log10"]
+    assert meta["targets"]["rct_ohm"]["transform"] == "log10" and meta["targets"]["retention_pct"]["transform"] == "fade"
+    assert meta["targets"]["capacity_mah_g"]["transform"] == "identity"
     assert meta["targets"]["retention_pct"]["n_train"] == 60
     assert meta["feature_set_version"] == synthetic_training.model.featurizer.feature_set_version_
 

@@ -107,8 +107,12 @@ class TunedRegressor(RegressorMixin, BaseEstimator):
             calibrate: np.ndarray | None = None, callbacks: list[Callable] | None = None) -> TunedRegressor:
         # Checked before the study exists: bad input must raise here, not leave failed trials in a
         # shared study. X itself goes on unconverted (a DataFrame's names carry the constraints).
-        _, y = validate_data(self, X, y, ensure_all_finite="allow-nan", y_numeric=True)
+        checked, y = validate_data(self, X, y, ensure_all_finite="allow-nan", y_numeric=True)
         y = np.asarray(y, dtype=float)
+        if not hasattr(X, "iloc"):  # lists and array-likes: the checked array (a frame keeps its names)
+            X = checked
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
         base = self.estimator if self.estimator is not None else TargetRegressor()
         space = dict(self.search_space or DEFAULT_SEARCH_SPACE)
         study = make_study(self.seed, self.storage, self.study_name)
