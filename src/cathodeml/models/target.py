@@ -181,15 +181,15 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
                 reference = np.nan_to_num(np.nanmedian(Xu, axis=0))
             splits = split_values(self.estimator_.get_booster(), j)
             self.curves_[f] = SmoothCurve.fit(splits, staircase(self.estimator_.predict, reference, j, splits), lo, hi)
-        self.n_train_ = int(len(y))
-        self.n_sources_ = int(len(np.unique(groups))) if groups is not None else 1
+        real = np.ones(len(y), bool) if calibrate is None else np.asarray(calibrate, dtype=bool)
+        self.n_train_ = int(real.sum())  # measured rows (augmented copies are not measurements)
+        self.n_sources_ = int(len(np.unique(np.asarray(groups)[real]))) if groups is not None else 1
         self.calibration_ = None
         if self.interval_space not in ("model", "units"):
             raise ValueError(f"interval_space {self.interval_space!r} is not 'model' or 'units'")
         if self.confidence is not None:
             oof = self._out_of_fold(X, y, groups, weights)
             residual = z - oof if self.interval_space == "model" else y - self._clip(tf.inverse(oof))
-            real = np.ones(len(y), bool) if calibrate is None else np.asarray(calibrate, dtype=bool)
             self.calibration_ = Calibration.fit(residual[real], self._unknown_share(X)[real], self._strata(X)[real],
                                                 self.confidence)
         return self
