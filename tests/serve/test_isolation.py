@@ -1,0 +1,124 @@
+"""Isolation: a request that crashes the model, or breaks a rule, affects that request only (issue 14, item 2).
+
+The model is wrapped (a test double of the *model*, not of the service under test) so that one marked
+recipe raises inside ``predict``, as dopant ``D`` did before the validation rules caught it.
+"""
+
+import asyncio
+import copy
+import logging
+import time
+
+import httpx
+import numpy as np
+import pytest
+
+from cathodeml.models.persistence import load_local_model
+from cathodeml.serve.api import create_app
+from cathodeml.serve.settings import ServiceSettings
+
+GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": 1.0, "v_min": 2.8, "v_max": 4.3,
+        "capacity_c_rate": 0.1, "cycle_c_rate": 1.0, "cycles": 100, "electrolyte": "liquid"}
+MARK = 2.345  # coating_wt_pct of the recipe the wrapped model crashes on
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir):
+    return load_local_model(tiny_model_dir)
+
+
+class Recorder:
+    """Wraps a model: records the rows of every predict call; raises on the marked recipe."""
+
+    def __init__(self, model):
+        self.wrapped = copy.copy(model)
+        self.calls: list[int] = []
+        real = model.predict
+
+        def predict(frame, validate=True):
+            self.calls.append(len(frame))
+            if np.isclose(frame["coating_wt_pct"].astype(float), MARK).any():
+                raise KeyError("D")
+            return real(frame, validate=validate)
+
+        self.wrapped.predict = predict
+
+
+def _bodies(n: int = 20) -> list[list[dict]]:
+    return [[GOOD | {"coating_wt_pct": 0.5 + 0.05 * i}] for i in range(n)]
+
+
+async def _send_all(app, path: str, bodies) -> list[httpx.Response]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as c:
+        return await asyncio.gather(*(c.post(path, json=b) for b in bodies))
+
+
+def test_a_crashing_recipe_fails_only_its_own_request(model, caplog):
+    rec = Recorder(model)
+    bodies = _bodies()
+    bodies[7] = [GOOD | {"coating_wt_pct": MARK}]
+    with caplog.at_level(logging.ERROR, logger="cathodeml.serve"):
+        responses = asyncio.run(_send_all(create_app(rec.wrapped), "/predict", bodies))
+    codes = [r.status_code for r in responses]
+    assert codes[7] == 500 and codes.count(200) == 19, codes
+    assert "Traceback" not in responses[7].text and "KeyError" not in responses[7].text
+    for body, res in zip(bodies, responses):
+        if res.status_code == 200:
+            expected = model.predict(load_frame(body))
+            assert res.json()[0]["retention_pct_pred"] == pytest.approx(expected.loc[0, "retention_pct_pred"], rel=1e-6)
+    assert any("KeyError" in (r.exc_text or "") for r in caplog.records), "the failure is logged with its traceback"
+
+
+def test_a_422_does_not_rerun_its_neighbours(model):
+    """A request that breaks a rule is answered from the batch's own check: good rows are predicted once."""
+    rec = Recorder(model)
+    bodies = _bodies()
+    bodies[7] = [GOOD | {"v_max": 45.0}]
+    responses = asyncio.run(_send_all(create_app(rec.wrapped), "/predict", bodies))
+    codes = [r.status_code for r in responses]
+    assert codes[7] == 422 and codes.count(200) == 19
+    assert sum(rec.calls) == 19 and len(rec.calls) <= 3, rec.calls
+
+
+def test_a_request_that_crashes_validation_fails_alone(model):
+    """Whatever the rules let through or choke on, the neighbours get their 200."""
+    bodies = _bodies()
+    bodies[3] = [GOOD | {"cycles": 10**30}]
+    responses = asyncio.run(_send_all(create_app(model), "/predict", bodies))
+    codes = [r.status_code for r in responses]
+    assert codes[3] in (422, 500) and codes.count(200) == 19, codes
+
+
+def test_explain_crash_is_a_clean_500(model):
+    rec = Recorder(model)
+    app = create_app(rec.wrapped)
+    (res,) = asyncio.run(_send_all(app, "/explain", [[GOOD | {"coating_wt_pct": MARK}]]))
+    assert res.status_code == 500 and "KeyError" not in res.text
+
+
+def test_predict_over_its_time_budget_is_503(model):
+    slow = copy.copy(model)
+    real = model.predict
+
+    def predict(frame, validate=True):
+        time.sleep(1.5)
+        return real(frame, validate=validate)
+
+    slow.predict = predict
+    app = create_app(slow, settings=ServiceSettings(request_timeout_s=0.3))
+
+    async def timed():
+        t = time.perf_counter()
+        (res,) = await _send_all(app, "/predict", [[GOOD]])
+        return res, time.perf_counter() - t
+
+    res, elapsed = asyncio.run(timed())
+    assert res.status_code == 503 and "request_timeout_s" in res.text
+    assert elapsed < 1.2
+
+
+def load_frame(body: list[dict]):
+    from cathodeml.data.recipe import Recipe, recipes_to_frame
+
+    return recipes_to_frame([Recipe(**r) for r in body])
