@@ -10,10 +10,9 @@ from fastapi.testclient import TestClient
 from cathodeml.models.persistence import load_local_model
 from cathodeml.serve.api import create_app
 from cathodeml.serve.settings import ServiceSettings
+from tests.serve.test_api import GOOD
 from tests.serve.test_recommend import SPACE
 
-GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": 1.0, "v_min": 2.8, "v_max": 4.3,
-        "capacity_c_rate": 0.1, "cycle_c_rate": 1.0, "cycles": 100, "electrolyte": "liquid"}
 
 
 @pytest.fixture(scope="module")

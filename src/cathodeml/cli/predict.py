@@ -49,9 +49,11 @@ def featurize(
     from cathodeml.data.io import read_recipes
     from cathodeml.features.recipe import feature_table
 
+    from cathodeml.atomic import write_csv
+
     refuse_same_file(output, path)
     frame = read_recipes(path)
     with err.status(f"featurizing {len(frame)} recipes"):
         X, version = feature_table(frame)
-    X.to_csv(output, index=False, float_format="%.7g")
+    write_csv(X, output, index=False, float_format="%.7g")
     out.print(f"wrote {escape(str(output))}: {len(X)} rows × {X.shape[1] - 1} features (feature set {version})")
