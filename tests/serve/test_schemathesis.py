@@ -20,7 +20,7 @@ from cathodeml.models.persistence import load_local_model
 from cathodeml.serve.api import create_app
 from cathodeml.serve.settings import ServiceSettings
 
-CASES = int(os.environ.get("CATHODEML_FUZZ_CASES", "300"))
+CASES = int(os.environ.get("CATHODEML_FUZZ_CASES", "200"))
 ON_DEMAND = "CATHODEML_FUZZ_CASES" in os.environ
 #: Share of the cases per operation (GET /health and /model take no input: a few cases say all).
 WEIGHTS = {"POST /predict": 0.4, "POST /explain": 0.2, "POST /recommend": 0.38, "GET /health": 0.01, "GET /model": 0.01}

@@ -17,8 +17,8 @@ class ServiceSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_body_bytes: int = Field(8 * 2**20, ge=1024, description="largest request body in bytes, refused "
-                                "before parsing (413); 10,000 recipes of JSON are ~3 MB")
+    max_body_bytes: int = Field(16 * 2**20, ge=1024, description="largest request body in bytes, refused "
+                                "before parsing (413); 10,000 recipes with every column written out are ~8 MB")
     max_batch: int = Field(10_000, ge=1, description="most recipes in one POST /predict or /explain, counted "
                            "before they are validated (413); also the most rows of one batched model call")
     max_range_values: int = Field(1_000, ge=1, description="most values of one /recommend range (counted from "
