@@ -105,6 +105,8 @@ def test_trials_and_n_are_capped(client, field, value, limit):
     {"fixed": {"cathode": ["NCM811"]}},
     {"fixed": {"cathode": "NCM811", "v_max": "abc"}},
     {"constraints": "coating_wt_pct <= 1"},
+    {"fixed": {"cathode": "NCM811", "cycles": -4.99e45}},  # found by schemathesis: crashed the rules
+    {"fixed": {"cathode": "NCM811"}, "ranges": {"cycles": {"min": 1e40, "max": 1e40, "step": 1}}},
 ])
 def test_malformed_spaces_are_422_not_500(client, space):
     res = client.post("/recommend", json={"space": space})

@@ -51,6 +51,18 @@ DEPENDENT = {
 }
 _SECTIONS = ("fixed", "protocol", "choices", "ranges", "constraints")
 _SCALARS = (str, int, float, bool, type(None))
+#: Whole numbers beyond this are not kept exactly by float64, in which the rules read numbers.
+EXACT_INT = 2**53
+
+
+def _value_problem(where: str, col: str, value: Any) -> str | None:
+    """Why ``value`` cannot stand in column ``col`` at all (before the recipe rules), or None."""
+    if not isinstance(value, _SCALARS):
+        return f"{where}.{col}: expected one value, not {type(value).__name__}"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and SPECS[col].kind == "int" and not abs(value) <= EXACT_INT:
+        return f"{where}.{col}: {value!r} is not a whole number within ±2^53"
+    return None
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,9 @@ def _range_count(col: str, spec: Any, limits: SpaceLimits, problems: list[str]) 
         return None
     if step <= 0 or hi < lo:
         problems.append(f"ranges.{col}: need min ≤ max and step > 0 (got {lo:g}, {hi:g}, {step:g})")
+        return None
+    if (problem := _value_problem("ranges", col, lo) or _value_problem("ranges", col, hi)) is not None:
+        problems.append(problem)
         return None
     steps = (hi - lo) / step
     if not math.isfinite(steps) or steps + 1 > limits.max_values:
@@ -140,16 +155,18 @@ class SearchSpace:
             for col, val in sections[section].items():
                 if col not in SPECS or SPECS[col].section == "target":
                     problems.append(f"{section}.{col}: not a recipe input column")
-                elif not isinstance(val, _SCALARS):
-                    problems.append(f"{section}.{col}: expected one value, not {type(val).__name__}")
+                elif (problem := _value_problem(section, col, val)) is not None:
+                    problems.append(problem)
                 else:
                     fixed[col] = val
         dims: list[tuple[str, tuple[Any, ...]]] = []
         for col, options in sections["choices"].items():
             if col not in SPECS or SPECS[col].section == "target":
                 problems.append(f"choices.{col}: not a recipe input column")
-            elif not isinstance(options, list) or not options or not all(isinstance(o, _SCALARS) for o in options):
+            elif not isinstance(options, list) or not options:
                 problems.append(f"choices.{col}: expected a non-empty list of single values")
+            elif bad := [p for o in options if (p := _value_problem("choices", col, o)) is not None]:
+                problems.append(bad[0])
             elif len(options) > limits.max_values:
                 problems.append(f"choices.{col}: {len(options):,} options exceed the limit of {limits.max_values:,} "
                                 f"{limits.values_name}")

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 
 from cathodeml.data.recipe import field_definitions
 from cathodeml.recommend.search import MAX_SEED
+from cathodeml.recommend.space import EXACT_INT
 from cathodeml.schema import COLUMNS
 from cathodeml.serve.settings import ServiceSettings
 
@@ -19,10 +20,8 @@ INPUT_COLUMNS = tuple(c for c in COLUMNS if c.section != "target")
 #: The fields a recipe is predicted from (extra keys of a request are accepted and ignored).
 INPUT_NAMES = frozenset(c.name for c in INPUT_COLUMNS)
 
-#: Largest integer a JSON number carries exactly through float64 (the rules read numbers as float64):
-#: a larger one would be silently rounded, so the request is refused instead.
-JSON_INT = 2**53
-ExactInt = Annotated[StrictInt, Field(ge=-JSON_INT, le=JSON_INT)]
+#: Integers within ±2^53 only: the rules read numbers as float64, which would silently round a larger one.
+ExactInt = Annotated[StrictInt, Field(ge=-EXACT_INT, le=EXACT_INT)]
 
 
 def _recipe_fields() -> dict[str, Any]:
