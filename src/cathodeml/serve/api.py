@@ -138,7 +138,10 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
 
     async def batch_limit(request: Request) -> None:
         """Count the recipes of the (already size-limited) JSON body before any is validated."""
-        body = await request.json()
+        try:
+            body = await request.json()  # parsed once: FastAPI has cached it
+        except ValueError:  # not JSON (another content type): the body's own validation answers 422
+            return
         if isinstance(body, list) and len(body) > s.max_batch:
             raise HTTPException(status_code=413, detail=f"batch of {len(body):,} recipes exceeds the limit of "
                                                         f"{s.max_batch:,} (max_batch)")
@@ -156,7 +159,8 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
         if not recipes:
             return []
         try:
-            return await asyncio.wait_for(batcher.submit(_rows(recipes)), s.request_timeout_s)
+            async with asyncio.timeout(s.request_timeout_s):  # cancels the wait: the batcher then skips it
+                return await batcher.submit(_rows(recipes))
         except TimeoutError:
             raise unavailable(f"it exceeded its time budget of {s.request_timeout_s:g} s (request_timeout_s)") from None
 
