@@ -80,6 +80,19 @@ def test_a_422_does_not_rerun_its_neighbours(model):
     assert sum(rec.calls) == 19 and len(rec.calls) <= 5, rec.calls  # it was 19 calls of one row each
 
 
+def test_rules_across_rows_judge_each_request_on_its_own(model):
+    """Unique record_id holds within a request, not across the strangers batched with it."""
+    bodies = _bodies(10)
+    for b in bodies:
+        b[0]["record_id"] = "sample-1"
+    bodies[4] = [GOOD | {"record_id": "twin"}, GOOD | {"record_id": "twin"}, GOOD | {"v_max": 45.0}]
+    responses = asyncio.run(_send_all(create_app(model), "/predict", bodies))
+    codes = [r.status_code for r in responses]
+    assert codes[4] == 422 and codes.count(200) == 9, codes
+    locs = sorted(tuple(d["loc"]) for d in responses[4].json()["detail"])
+    assert locs == [("body", 0, "record_id"), ("body", 1, "record_id"), ("body", 2, "v_max")]
+
+
 def test_a_request_that_crashes_validation_fails_alone(model):
     """Whatever the rules let through or choke on, the neighbours get their 200."""
     bodies = _bodies()

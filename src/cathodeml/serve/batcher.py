@@ -4,10 +4,12 @@ A prediction costs a fixed ~10–30 ms of pandas/XGBoost overhead whether it is 
 100, so 50 clients each sending one recipe are best served by one call for all 50. Sharing a
 call must not mean sharing a fate:
 
-* **Rules** run once for the whole batch (one check of 50 rows costs what one of 1 row does); a
-  request whose rows broke a rule is re-checked alone for its own 422 (row numbers its own; a
-  rule across rows, like unique ``record_id``, judged within it) and its neighbours are predicted
-  from the batch's typed rows — never re-checked, never re-predicted one by one.
+* **Rules** run once for the whole batch (one check of 50 rows costs what one of 1 row does). A
+  request whose rows broke a rule gets its 422 from that same check, its row numbers re-based to
+  its own body, and its neighbours are predicted from the batch's typed rows — nothing is
+  re-checked or re-predicted, so a stream of 422s costs the batcher nothing. The one rule across
+  rows, unique ``record_id``, holds within a request, not across strangers: each request's ids are
+  namespaced for the batch check. A problem without a row sends its request to be checked alone.
 * **Crashes** — anything the rules let through that the model then fails on — are bisected: the
   batch is split in halves until the failing request is alone; it gets a logged 500, every
   other request its 200. One bad request among N costs about 2·log2(N) extra model calls.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +29,7 @@ import pandas as pd
 from fastapi import HTTPException
 from fastapi.concurrency import run_in_threadpool
 
+from cathodeml.data.rules import MISSING_TOKENS
 from cathodeml.errors import Problem
 from cathodeml.serve.limits import internal_error
 
@@ -33,6 +37,18 @@ Rows = list[dict[str, Any]]
 Outcome = Any  # the request's rows of predictions, or the HTTPException it is answered with
 Check = Callable[[Rows], tuple[pd.DataFrame, list[Problem]]]
 Predict = Callable[[pd.DataFrame], Rows]
+#: The column of the one rule across rows (unique values): namespaced per request in a batch check.
+ID = "record_id"
+
+
+def _namespaced(requests: list[Rows]) -> Rows:
+    """All rows of a batch, each request's record ids prefixed ``i:`` so that they clash only within it
+    (an id the rules read as unknown, ``""`` or ``"n/a"``, is left as it is)."""
+    def ns(i: int, r: dict[str, Any]) -> dict[str, Any]:
+        rid = r.get(ID)
+        return r if not isinstance(rid, str) or rid.strip().lower() in MISSING_TOKENS else r | {ID: f"{i}:{rid}"}
+
+    return [ns(i, r) for i, rows in enumerate(requests) for r in rows]
 
 
 def validation_error(problems: list[Problem]) -> HTTPException:
@@ -78,20 +94,26 @@ def _alone(rows: Rows, check: Check, predict: Predict) -> Outcome:
 def serve_batch(requests: list[Rows], check: Check, predict: Predict) -> list[Outcome]:
     """Outcome per request of one batch (runs in a worker thread); never raises."""
     try:
-        frame, problems = check([r for rows in requests for r in rows])
+        frame, problems = check(_namespaced(requests))
     except Exception:  # noqa: BLE001 — the rules themselves choked: find whose rows did it
         if len(requests) == 1:
             return [internal_error("validating this request")]
         half = len(requests) // 2
         return serve_batch(requests[:half], check, predict) + serve_batch(requests[half:], check, predict)
     starts = np.cumsum([0] + [len(r) for r in requests[:-1]])
-    flagged = {i for p in problems for i in
-               (range(len(requests)) if p.row is None else [bisect_right(starts, p.row - 1) - 1])}
+    own: dict[int, list[Problem]] = {}
+    unsure: set[int] = set()
+    for p in problems:
+        if p.row is None:
+            unsure.update(range(len(requests)))
+            continue
+        i = bisect_right(starts, p.row - 1) - 1
+        value = p.value.split(":", 1)[1] if p.column == ID and p.value is not None else p.value
+        own.setdefault(i, []).append(replace(p, row=p.row - int(starts[i]), value=value))
     outcomes: list[Outcome] = [None] * len(requests)
-    if flagged and len(requests) == 1:  # alone already: these problems are its own
-        return [validation_error(problems)]
-    for i in flagged:
-        outcomes[i] = _alone(requests[i], check, predict)
+    for i in set(own) | unsure:
+        outcomes[i] = _alone(requests[i], check, predict) if i in unsure else validation_error(own[i])
+    flagged = set(own) | unsure
     good = [(i, np.arange(starts[i], starts[i] + len(requests[i]))) for i in range(len(requests)) if i not in flagged]
     if good:
         _predict_groups(good, frame, predict, outcomes)
