@@ -55,12 +55,25 @@ def test_recommend_stops_when_the_client_goes_away(tiny_model_dir):
     assert asyncio.run(run()) < 2
 
 
+def _rss_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def test_serve_stops_within_seconds_of_sigterm_during_a_long_search(tiny_model_dir):
     options = ("--max-trials", "50000", "--request-timeout", "600", "--shutdown-timeout", "1",
                "--max-concurrent-heavy", "1")
     with serving(tiny_model_dir, *options) as (url, proc):
         limits = httpx.get(f"{url}/model", timeout=5).json()["limits"]
         assert limits["max_trials"] == 50_000 and limits["shutdown_timeout_s"] == 1
+        # The review's request: a 422 at once, the server's memory flat.
+        rss = _rss_mb(proc.pid)
+        t = time.perf_counter()
+        tiny_step = {"space": SPACE | {"ranges": {"coating_wt_pct": {"min": 0, "max": 1, "step": 1e-300}}}}
+        assert httpx.post(f"{url}/recommend", json=tiny_step, timeout=10).status_code == 422
+        assert time.perf_counter() - t < 2 and _rss_mb(proc.pid) - rss < 50
         # A client that gives up: its search stops, and the only heavy slot is free again at once.
         with pytest.raises(httpx.TimeoutException):
             httpx.post(f"{url}/recommend", json={"space": SPACE, "trials": 50_000}, timeout=0.5)

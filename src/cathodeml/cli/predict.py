@@ -46,10 +46,9 @@ def featurize(
     output: Annotated[Path, typer.Option("-o", "--output", help="where to write the feature CSV")],
 ) -> None:
     """Turn recipes into the named feature columns the models use (plus record_id)."""
+    from cathodeml.atomic import write_csv
     from cathodeml.data.io import read_recipes
     from cathodeml.features.recipe import feature_table
-
-    from cathodeml.atomic import write_csv
 
     refuse_same_file(output, path)
     frame = read_recipes(path)

@@ -59,13 +59,12 @@ def recommend(
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
+    from cathodeml.atomic import write_csv
     from cathodeml.recommend.plots import plot_pareto
     from cathodeml.recommend.runs import log_recommendation
     from cathodeml.recommend.search import RecommendConfig, top_treatments
     from cathodeml.recommend.search import recommend as search
     from cathodeml.recommend.space import load_space
-
-    from cathodeml.atomic import write_csv
 
     plot_path = output.with_suffix(".png")
     refuse_same_file(output, space_path)
