@@ -79,6 +79,9 @@ def replacing(path: str | Path) -> Iterator[Path]:
     file is removed and ``path`` is left exactly as it was.
     """
     path = Path(path)
+    if os.path.exists(path) and (not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222):
+        # a rename would bypass the protection (even root's: no write bit at all means "keep")
+        raise PermissionError(f"{path}: the file is read-only; refusing to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)

@@ -61,6 +61,15 @@ def test_predict_replaces_an_output_whole(tiny_model_dir, recipes, tmp_path):
     assert _no_temp_files(tmp_path)
 
 
+def test_a_read_only_output_is_not_replaced(tiny_model_dir, recipes, tmp_path):
+    out = tmp_path / "keep.csv"
+    out.write_text("protected\n")
+    out.chmod(0o444)
+    res = _run("predict", recipes, "-o", out, "--model", tiny_model_dir)
+    assert res.exit_code == 1 and "read-only" in res.output
+    assert out.read_text() == "protected\n"
+
+
 @pytest.mark.parametrize("route", ["hard link", "symlink", "dot path"])
 @pytest.mark.parametrize("command", ["predict", "featurize"])
 def test_output_that_is_the_input_by_any_route_is_refused(tiny_model_dir, recipes, tmp_path, route, command):
