@@ -136,3 +136,17 @@ def test_recommend_over_its_time_budget_is_503_and_stops(model):
     assert time.perf_counter() - t < 3
     ok = c.post("/recommend", json={"space": SPACE, "trials": 1, "n": 1})
     assert ok.status_code == 200, ok.text
+
+
+def test_library_spaces_are_sized_before_they_are_built():
+    """The command line's limits (SpaceLimits defaults): refused at once, with every other problem."""
+    from cathodeml.errors import SpaceError
+    from cathodeml.recommend.space import SearchSpace
+
+    doc = {"fixed": {"cathode": "NCM811"}, "ranges": {"coating_wt_pct": {"min": 0, "max": 1, "step": 1e-300}},
+           "constraints": ["x >"]}
+    t = time.perf_counter()
+    with pytest.raises(SpaceError) as err:
+        SearchSpace.from_dict(doc)
+    assert time.perf_counter() - t < 1
+    assert "1e+300 values exceed the limit of 100,000" in str(err.value) and "constraint 'x >'" in str(err.value)

@@ -103,7 +103,7 @@ def _range_count(col: str, spec: Any, limits: SpaceLimits, problems: list[str]) 
         return None
     steps = (hi - lo) / step
     if not math.isfinite(steps) or steps + 1 > limits.max_values:
-        shown = "more than 10^300" if not math.isfinite(steps) else f"{steps + 1:,.0f}"
+        shown = "more than 10^308" if not math.isfinite(steps) else f"{steps + 1:,.0f}" if steps < 1e9 else f"{steps + 1:.3g}"
         problems.append(f"ranges.{col}: {shown} values exceed the limit of {limits.max_values:,} "
                         f"{limits.values_name}; use a larger step or a narrower range")
         return None
@@ -178,16 +178,13 @@ class SearchSpace:
                 problems.append(f"ranges.{col}: not a numeric recipe input column")
             elif (counted := _range_count(col, spec, limits, problems)) is not None:
                 ranges.append((col, *counted))
+        names = [c for c, _ in dims] + [c for c, *_ in ranges]
+        for dup in {c for c in names if names.count(c) > 1} | (set(names) & set(fixed)):
+            problems.append(f"{dup}: given more than once (fixed, choices and ranges must not overlap)")
         size = math.prod([len(o) for _, o in dims] + [n for *_, n in ranges])
         if not problems and size > limits.max_size:
             problems.append(f"the grid has {size:.3g} candidates, above the limit of {limits.max_size:,} "
                             f"{limits.size_name}; fix more columns or use fewer values")
-        if problems:  # before a single range value is built
-            raise SpaceError(f"{where}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
-        dims += [(col, tuple(float(round(lo + k * step, 10)) for k in range(n))) for col, lo, step, n in ranges]
-        names = [d for d, _ in dims]
-        for dup in {c for c in names if names.count(c) > 1} | (set(names) & set(fixed)):
-            problems.append(f"{dup}: given more than once (fixed, choices and ranges must not overlap)")
         constraints = []
         for text in sections["constraints"]:
             m = _CONSTRAINT.match(str(text))
@@ -199,8 +196,9 @@ class SearchSpace:
                 problems.append(f"constraint '{text}': unknown column {col}")
                 continue
             constraints.append(Constraint(col, m.group(2), float(m.group(3))))
-        if problems:
+        if problems:  # all of them at once, before a single range value is built
             raise SpaceError(f"{where}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
+        dims += [(col, tuple(float(round(lo + k * step, 10)) for k in range(n))) for col, lo, step, n in ranges]
         return cls._typed(fixed, dims, tuple(constraints), where)
 
     @classmethod
