@@ -75,3 +75,15 @@ class ConfigError(CathodeMLError, ValueError):
 
 class ModelNotFoundError(CathodeMLError, FileNotFoundError):
     """No model at the given place; the message says what was tried."""
+
+
+class ModelIntegrityError(CathodeMLError, ValueError):
+    """A model directory that fails its sha256 manifest (or has none): refused before unpickling."""
+
+
+class OutputIsInputError(CathodeMLError, ValueError):
+    """An output path that is one of the command's inputs (same file by any name)."""
+
+
+class TrackingStoreError(CathodeMLError):
+    """The MLflow store cannot be opened or used; the message has the URI with its password masked."""

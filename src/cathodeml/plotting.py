@@ -18,8 +18,10 @@ def new_figure(figsize: tuple[float, float], dpi: int = 120) -> Any:
 
 
 def save_figure(fig: Any, path: str | Path) -> Path:
-    """Write ``fig`` as PNG at ``path`` (folders created)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
+    """Write ``fig`` as PNG at ``path`` (folders created), atomically: an existing plot is
+    replaced only by a complete one."""
+    from cathodeml.atomic import replacing
+
+    with replacing(path) as tmp:
+        fig.savefig(tmp, format="png")
+    return Path(path)

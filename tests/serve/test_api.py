@@ -1,10 +1,5 @@
 """The REST service: health, model info, predictions equal to the model's, 422 / 413 on bad input."""
 
-import socket
-import subprocess
-import sys
-import time
-
 import httpx
 import numpy as np
 import pytest
@@ -89,33 +84,14 @@ def test_openapi_docs(client):
     assert "/predict" in client.get("/openapi.json").json()["paths"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_real_uvicorn_on_loopback(tiny_model_dir, model):
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cathodeml.cli", "serve", "--model", str(tiny_model_dir),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("service did not start: " + proc.stdout.read1(4000).decode(errors="replace"))
-        res = httpx.post(f"http://127.0.0.1:{port}/predict", json=[GOOD], timeout=10)
+    from tests.serve.helpers import serving
+
+    with serving(tiny_model_dir) as (url, _):
+        res = httpx.post(f"{url}/predict", json=[GOOD], timeout=10)
         assert res.status_code == 200
         expected = model.predict(recipes_to_frame([Recipe(**GOOD)]))
         assert np.isclose(res.json()[0]["capacity_mah_g_pred"], expected.loc[0, "capacity_mah_g_pred"])
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_concurrent_requests_are_batched_and_isolated(model):

@@ -18,7 +18,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cathodeml.errors import CathodeMLError, ConfigError, Problem, RecipeValidationError
+from cathodeml.errors import CathodeMLError, ConfigError, OutputIsInputError, Problem, RecipeValidationError
+from cathodeml.tracking.store import masked
 
 # Wide enough for the result tables when output goes to a file or CI log (no terminal to measure).
 out = Console(width=None if sys.stdout.isatty() else 110, soft_wrap=True)
@@ -29,7 +30,8 @@ USAGE = 2
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}")
+    """Print one error line (a password in any ``scheme://user:password@host`` masked) and exit."""
+    err.print(f"[bold red]error:[/] {escape(masked(message))}")
     raise typer.Exit(code)
 
 
@@ -41,8 +43,13 @@ def report_problems(path: Path | str, problems: list[Problem], ignored: list[str
         err.print(f"[yellow]ignored columns (kept, not used): {escape(', '.join(ignored))}[/]")
 
 
+#: Packages whose errors mean "the tracking store cannot be used" (a server down, a driver missing):
+#: rendered as one masked line, since their messages and tracebacks may carry the store's URI.
+_STORE_ERRORS = ("mlflow", "sqlalchemy", "alembic", "psycopg", "psycopg2", "pymysql")
+
+
 def handle_errors(func: Callable) -> Callable:
-    """Render cathodeml's errors and file-system errors; anything else is a bug and propagates."""
+    """Render cathodeml's errors, file-system and tracking-store errors; anything else is a bug and propagates."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -51,10 +58,14 @@ def handle_errors(func: Callable) -> Callable:
         except RecipeValidationError as exc:
             report_problems(exc.path or "input", exc.problems, exc.ignored_columns)
             raise typer.Exit(1) from None
-        except ConfigError as exc:
+        except (ConfigError, OutputIsInputError) as exc:
             fail(str(exc), USAGE)
         except (CathodeMLError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
             fail(str(exc))
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in _STORE_ERRORS:
+                raise
+            fail(f"MLflow tracking store: {type(exc).__name__}: {exc}")
 
     return wrapper
 
@@ -101,10 +112,13 @@ def load_model_or_fail(model: str | None):
 
 
 def refuse_same_file(output: Path, *inputs: Path | None) -> None:
-    """Refuse an output that is one of the inputs (a user file is only ever read)."""
-    for p in inputs:
-        if p is not None and output.resolve() == p.resolve():
-            fail(f"{output}: refusing to overwrite the input file; choose another output", USAGE)
+    """Refuse an output that is one of the inputs by any name (hard link, symlink, ./x): exit 2."""
+    from cathodeml.atomic import check_not_input
+
+    try:
+        check_not_input(output, *inputs)
+    except OutputIsInputError as exc:
+        fail(str(exc), USAGE)
 
 
 # Options several commands share, declared once so their flags and help stay the same.

@@ -78,10 +78,13 @@ def card(
     """Write the datacard (units, row count, sha256, sources) of a dataset CSV."""
     from cathodeml.data.dataset import build_datacard
 
+    if output is not None:
+        refuse_same_file(output, path)
     datacard = build_datacard(path, name=name, version=version, description=description)
     if output is None:
         typer.echo(datacard.to_json(), nl=False)
         return
-    refuse_same_file(output, path)
-    output.write_text(datacard.to_json(), encoding="utf-8")
+    from cathodeml.atomic import write_text
+
+    write_text(output, datacard.to_json())
     out.print(f"wrote {escape(str(output))} ({datacard.row_count} rows, {len(datacard.sources)} sources)")

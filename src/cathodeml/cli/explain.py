@@ -29,7 +29,7 @@ def explain(
     frame = read_recipes(path)
     m = load_model_or_fail(model)
     with err.status(f"explaining {len(frame)} recipes"):
-        exp = write_explanation(m, frame, out_dir, waterfalls=waterfalls)
+        exp = write_explanation(m, frame, out_dir, waterfalls=waterfalls, inputs=(path,))
     table = Table(title="top treatments per recipe (SHAP group sums in model units; model attributions, not causation)",
                   title_justify="left")
     for col in ("recipe", "target", "prediction", "top treatments"):

@@ -46,6 +46,7 @@ def featurize(
     output: Annotated[Path, typer.Option("-o", "--output", help="where to write the feature CSV")],
 ) -> None:
     """Turn recipes into the named feature columns the models use (plus record_id)."""
+    from cathodeml.atomic import write_csv
     from cathodeml.data.io import read_recipes
     from cathodeml.features.recipe import feature_table
 
@@ -53,5 +54,5 @@ def featurize(
     frame = read_recipes(path)
     with err.status(f"featurizing {len(frame)} recipes"):
         X, version = feature_table(frame)
-    X.to_csv(output, index=False, float_format="%.7g")
+    write_csv(X, output, index=False, float_format="%.7g")
     out.print(f"wrote {escape(str(output))}: {len(X)} rows × {X.shape[1] - 1} features (feature set {version})")

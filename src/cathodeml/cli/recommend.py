@@ -27,6 +27,7 @@ from cathodeml.cli.common import (
 )
 from cathodeml.errors import SpaceError
 from cathodeml.schema import axis_label
+from cathodeml.tracking.store import masked
 
 app = typer.Typer()
 
@@ -58,13 +59,16 @@ def recommend(
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
+    from cathodeml.atomic import write_csv
     from cathodeml.recommend.plots import plot_pareto
     from cathodeml.recommend.runs import log_recommendation
     from cathodeml.recommend.search import RecommendConfig, top_treatments
     from cathodeml.recommend.search import recommend as search
     from cathodeml.recommend.space import load_space
 
+    plot_path = output.with_suffix(".png")
     refuse_same_file(output, space_path)
+    refuse_same_file(plot_path, space_path)
     space = load_space(space_path)
     objs = _objectives(objectives)
     try:
@@ -83,8 +87,8 @@ def recommend(
         err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
         raise typer.Exit(1)
     table["top_treatments"] = top_treatments(m, table).to_numpy()
-    table.to_csv(output, index=False, float_format="%.6g")
-    plot = plot_pareto(table, objs, output.with_suffix(".png"))
+    write_csv(table, output, index=False, float_format="%.6g")
+    plot = plot_pareto(table, objs, plot_path)
     dims = [c for c, _ in space.dims]
     t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction \\[interval])", title_justify="left")
     for c in dims + [axis_label(o) for o, _ in objs] + ["in domain"]:
@@ -99,7 +103,7 @@ def recommend(
         params = {"objectives": objectives, "risk": risk, "trials": trials, "n": n, "seed": seed,
                   "allow_out_of_domain": allow_out_of_domain, "model": model or "latest"}
         run_id, uri = log_recommendation(params, [space_path, output, plot], tracking_uri=tracking_uri)
-        out.print(f"MLflow: run {run_id} at {escape(uri)}")
+        out.print(f"MLflow: run {run_id} at {escape(masked(uri))}")
 
 
 @command(app, "screen")
@@ -115,6 +119,7 @@ def screen(
     dask_scheduler: Annotated[str | None, typer.Option("--dask-scheduler", help="address of a Dask scheduler (tcp://host:8786) to run the chunks on")] = None,
 ) -> None:
     """Score every candidate of the grid in chunks and keep the top K (optionally on a Dask cluster)."""
+    from cathodeml.atomic import write_csv
     from cathodeml.recommend.screen import screen as run_screen
     from cathodeml.recommend.space import load_space
 
@@ -140,5 +145,5 @@ def screen(
     if table.empty:
         err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
         raise typer.Exit(1)
-    table.to_csv(output, index=False, float_format="%.6g")
+    write_csv(table, output, index=False, float_format="%.6g")
     out.print(f"screened {space.size:,} candidates; wrote the top {len(table)} by {objective} ({risk}) to {escape(str(output))}")

@@ -1,14 +1,21 @@
-"""``cathodeml serve``: the REST service."""
+"""``cathodeml serve``: the REST service, with its limits as options (defaults: ServiceSettings)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cathodeml.cli.common import ModelOption, command, fail, load_model_or_fail, out
+from cathodeml.cli.common import ModelOption, USAGE, command, fail, load_model_or_fail, out
+from cathodeml.serve.settings import ServiceSettings
 
 app = typer.Typer()
+_DEFAULTS = ServiceSettings()
+
+
+def _limit(name: str, flag: str) -> Any:
+    """The option of one setting: its flag, and its description as help (one source for both)."""
+    return typer.Option(flag, help=ServiceSettings.model_fields[name].description, rich_help_panel="Limits")
 
 
 @command(app, "serve")
@@ -16,15 +23,31 @@ def serve(
     model: ModelOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
-    max_batch: Annotated[int, typer.Option(help="largest batch accepted by POST /predict (larger → 413)")] = 10_000,
+    max_body_bytes: Annotated[int, _limit("max_body_bytes", "--max-body-bytes")] = _DEFAULTS.max_body_bytes,
+    max_batch: Annotated[int, _limit("max_batch", "--max-batch")] = _DEFAULTS.max_batch,
+    max_range_values: Annotated[int, _limit("max_range_values", "--max-range-values")] = _DEFAULTS.max_range_values,
+    max_grid_size: Annotated[int, _limit("max_grid_size", "--max-grid-size")] = _DEFAULTS.max_grid_size,
+    max_trials: Annotated[int, _limit("max_trials", "--max-trials")] = _DEFAULTS.max_trials,
+    max_n: Annotated[int, _limit("max_n", "--max-n")] = _DEFAULTS.max_n,
+    request_timeout: Annotated[float, _limit("request_timeout_s", "--request-timeout")] = _DEFAULTS.request_timeout_s,
+    max_concurrent_heavy: Annotated[int, _limit("max_concurrent_heavy", "--max-concurrent-heavy")] = _DEFAULTS.max_concurrent_heavy,
+    shutdown_timeout: Annotated[float, _limit("shutdown_timeout_s", "--shutdown-timeout")] = _DEFAULTS.shutdown_timeout_s,
 ) -> None:
     """Start the REST service (GET /health, GET /model, POST /predict, /explain, /recommend; docs at /docs)."""
-    try:
-        import uvicorn
+    from pydantic import ValidationError
 
+    try:
         from cathodeml.serve.api import create_app
+        from cathodeml.serve.server import run
     except ImportError:
         fail("the service needs the 'serve' extra: pip install 'cathodeml[serve]'")
+    try:
+        settings = ServiceSettings(
+            max_body_bytes=max_body_bytes, max_batch=max_batch, max_range_values=max_range_values,
+            max_grid_size=max_grid_size, max_trials=max_trials, max_n=max_n, request_timeout_s=request_timeout,
+            max_concurrent_heavy=max_concurrent_heavy, shutdown_timeout_s=shutdown_timeout)
+    except ValidationError as exc:
+        fail("; ".join(f"--{str(e['loc'][0]).removesuffix('_s').replace('_', '-')}: {e['msg']}" for e in exc.errors()), USAGE)
     m = load_model_or_fail(model)
     out.print(f"serving {model or 'latest registered model'} on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(m, max_batch=max_batch, model_uri=model or ""), host=host, port=port, log_level="warning")
+    run(create_app(m, settings=settings, model_uri=model or ""), host, port)

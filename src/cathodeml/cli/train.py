@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, err, fail, out
+from cathodeml.tracking.store import masked
 
 app = typer.Typer()
 
@@ -79,6 +80,10 @@ def train(
                        out=out_dir, seed=seed, confidence=confidence, no_mlflow=no_mlflow)
     if not cfg.tracking.enabled and cfg.out is None:
         fail("--no-mlflow needs --out, or the model would be written nowhere", USAGE)
+    if cfg.out is not None:
+        from cathodeml.training.reports import check_out_dir
+
+        check_out_dir(Path(cfg.out), cfg.data)  # before minutes of training, not after
     dataset = load_training_data(cfg.data)
     out.print(f"training on {escape(dataset.label)}: {len(dataset.frame)} rows, {dataset.frame['source'].nunique()} "
               f"sources (sha256 {dataset.sha256[:12]}…)")
@@ -92,7 +97,7 @@ def train(
         warnings.filterwarnings("ignore", category=UserWarning, module=r"mlflow\..*")
         res = run(cfg, progress=RichProgress(), data=dataset)
     if res.run_id:
-        out.print(f"MLflow: run {res.run_id} at {escape(res.tracking_uri or '')}; registered [bold]{escape(res.model_uri or '')}[/]")
+        out.print(f"MLflow: run {res.run_id} at {escape(masked(res.tracking_uri or ''))}; registered [bold]{escape(res.model_uri or '')}[/]")
     out.print(results_table(res.result.metrics))
     for t, splits in res.result.treatment_effects.items():
         te = splits.get("grouped", {}).get("xgboost")

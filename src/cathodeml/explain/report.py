@@ -1,4 +1,7 @@
-"""``cathodeml explain``'s files: attributions, counterfactuals and plots in one folder."""
+"""``cathodeml explain``'s files: attributions, counterfactuals and plots in one folder.
+
+Each file is written atomically; none may be one of the inputs (checked before any is written).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +9,39 @@ from pathlib import Path
 
 import pandas as pd
 
+from cathodeml import atomic
 from cathodeml.explain.attribution import Explainer, Explanation
 from cathodeml.explain.counterfactuals import counterfactuals
 from cathodeml.explain.plots import plot_beeswarm, plot_global_importance, plot_waterfall
 from cathodeml.models.cathode_model import CathodeModel
 
+TABLES = ("treatments.csv", "features.csv", "counterfactuals.csv")
 
-def write_explanation(model: CathodeModel, typed: pd.DataFrame, out_dir: Path, *, waterfalls: int = 10) -> Explanation:
+
+def report_paths(out_dir: Path, targets, n_waterfalls: int) -> list[Path]:
+    """Every file :func:`write_explanation` writes for these targets and waterfall count."""
+    paths = [out_dir / n for n in TABLES] + [out_dir / "global_treatment_importance.png"]
+    paths += [out_dir / f"beeswarm_{t}.png" for t in targets]
+    paths += [out_dir / "waterfalls" / f"{i + 1:04d}_{t}.png" for t in targets for i in range(n_waterfalls)]
+    return paths
+
+
+def write_explanation(model: CathodeModel, typed: pd.DataFrame, out_dir: Path, *, waterfalls: int = 10,
+                      inputs: tuple[Path, ...] = ()) -> Explanation:
     """treatments.csv, features.csv, counterfactuals.csv, the global bar chart, a beeswarm per
-    target and waterfalls for the first ``waterfalls`` recipes; returns the explanation."""
+    target and waterfalls for the first ``waterfalls`` recipes; returns the explanation.
+    ``inputs`` (the recipe file) are refused as outputs before anything is computed."""
+    n_waterfalls = min(waterfalls, len(typed))
+    for p in report_paths(out_dir, model.targets, n_waterfalls):
+        atomic.check_not_input(p, *inputs)
     exp = Explainer(model).explain(typed, validate=False)
     cf = counterfactuals(model, typed, validate=False)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exp.treatments().to_csv(out_dir / "treatments.csv", index=False, float_format="%.6g")
-    exp.features().to_csv(out_dir / "features.csv", index=False, float_format="%.6g")
-    cf.to_csv(out_dir / "counterfactuals.csv", index=False, float_format="%.6g")
+    for name, table in zip(TABLES, (exp.treatments(), exp.features(), cf)):
+        atomic.write_csv(table, out_dir / name, index=False, float_format="%.6g")
     plot_global_importance(exp, out_dir / "global_treatment_importance.png")
     for t in exp.targets:
         plot_beeswarm(exp, t, out_dir / f"beeswarm_{t}.png")
-        for i in range(min(waterfalls, len(typed))):
+        for i in range(n_waterfalls):
             plot_waterfall(exp, t, i, out_dir / "waterfalls" / f"{i + 1:04d}_{t}.png")
     return exp

@@ -20,10 +20,17 @@ from cathodeml.recommend.space import SearchSpace
 from cathodeml.training.tune import quiet_optuna
 
 RISKS = ("pessimistic", "mean", "optimistic")
+#: Upper bounds for any caller (the REST service sets tighter ones): NSGA-II's bookkeeping grows
+#: faster than linearly with the trials (2,000 take ~8 s on a small model, 20,000 over 300 s).
+MAX_TRIALS = 50_000
+MAX_N = 10_000
+MAX_SEED = 2**32 - 1  # numpy's seed range
 
 
 @dataclass(frozen=True)
 class RecommendConfig:
+    """Search settings, checked on construction (a bad value is a ``ValueError`` naming it)."""
+
     objectives: tuple[tuple[str, bool], ...]
     n: int = 20
     trials: int = 400
@@ -37,6 +44,10 @@ class RecommendConfig:
             raise ValueError(f"risk {self.risk!r} is not one of {', '.join(RISKS)}")
         if self.n < 1 or self.trials < 1 or self.population < 2:
             raise ValueError("n and trials must be ≥ 1 and population ≥ 2")
+        if self.trials > MAX_TRIALS or self.n > MAX_N:
+            raise ValueError(f"trials must be ≤ {MAX_TRIALS:,} and n ≤ {MAX_N:,}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed must be between 0 and {MAX_SEED}")
 
 
 def scores(space: SearchSpace, cfg: RecommendConfig, preds: pd.DataFrame) -> np.ndarray:
@@ -54,7 +65,12 @@ def feasible(space: SearchSpace, cands: pd.DataFrame, preds: pd.DataFrame, risk:
 def recommend(
     model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, on_generation: Callable[[int], None] = lambda n: None
 ) -> pd.DataFrame:
-    """The Pareto set (at most ``cfg.n`` rows): candidate columns, predictions, domain notes."""
+    """The Pareto set (at most ``cfg.n`` rows): candidate columns, predictions, domain notes.
+
+    ``on_generation`` is called after each generation (``cfg.population`` candidates); an
+    exception it raises stops the search there — how the service cancels a search whose client
+    went away or whose time budget is spent.
+    """
     import optuna
 
     missing = [t for t, _ in cfg.objectives if t not in model.targets]

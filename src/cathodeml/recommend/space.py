@@ -19,10 +19,15 @@ the risk-adjusted value: with the default pessimistic risk, ``capacity_mah_g >= 
 Candidates are numbered 0…size−1 in mixed radix (numpy's ``ravel_multi_index`` over the
 option counts), so any slice of the grid can be built on its own — which is what lets
 ``screen`` stream millions of candidates and farm chunks out to Dask.
+
+A space is bounded before anything is built (:class:`SpaceLimits`): the values of a range are
+counted from its min, max and step, never listed, so ``step: 1e-300`` is refused at once; the
+REST service passes tighter limits than the command line.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from dataclasses import dataclass
@@ -45,6 +50,64 @@ DEPENDENT = {
     "dopant": ("dopant_mol_pct",),
 }
 _SECTIONS = ("fixed", "protocol", "choices", "ranges", "constraints")
+_SCALARS = (str, int, float, bool, type(None))
+#: Whole numbers beyond this are not kept exactly by float64, in which the rules read numbers.
+EXACT_INT = 2**53
+
+
+def _value_problem(where: str, col: str, value: Any) -> str | None:
+    """Why ``value`` cannot stand in column ``col`` at all (before the recipe rules), or None."""
+    if not isinstance(value, _SCALARS):
+        return f"{where}.{col}: expected one value, not {type(value).__name__}"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and SPECS[col].kind == "int" and not abs(value) <= EXACT_INT:
+        return f"{where}.{col}: {value!r} is not a whole number within ±2^53"
+    return None
+
+
+@dataclass(frozen=True)
+class SpaceLimits:
+    """How large a space may be, checked before any value is materialised.
+
+    ``max_size`` stays below 2**63 because grid numbers are int64. The names are what a message
+    calls each limit (the service uses its setting names, so a 422 says which one to raise).
+    """
+
+    max_values: int = 100_000
+    max_size: int = 10**15
+    values_name: str = "values per range or choice list"
+    size_name: str = "candidates in the grid"
+
+
+def _range_count(col: str, spec: Any, limits: SpaceLimits, problems: list[str]) -> tuple[float, float, int] | None:
+    """(min, step, number of values) of a range, counted without listing them; None after a problem."""
+    if not isinstance(spec, dict) or not {"min", "max", "step"} <= set(spec):
+        problems.append(f"ranges.{col}: expected {{min: …, max: …, step: …}}")
+        return None
+    raw = [spec[k] for k in ("min", "max", "step")]
+    try:
+        if any(isinstance(v, bool) or not isinstance(v, (int, float, str)) for v in raw):
+            raise TypeError
+        lo, hi, step = (float(v) for v in raw)
+    except (TypeError, ValueError):
+        problems.append(f"ranges.{col}: min, max and step must be numbers")
+        return None
+    if not all(math.isfinite(v) for v in (lo, hi, step)):
+        problems.append(f"ranges.{col}: min, max and step must be finite numbers (got {lo:g}, {hi:g}, {step:g})")
+        return None
+    if step <= 0 or hi < lo:
+        problems.append(f"ranges.{col}: need min ≤ max and step > 0 (got {lo:g}, {hi:g}, {step:g})")
+        return None
+    if (problem := _value_problem("ranges", col, lo) or _value_problem("ranges", col, hi)) is not None:
+        problems.append(problem)
+        return None
+    steps = (hi - lo) / step
+    if not math.isfinite(steps) or steps + 1 > limits.max_values:
+        shown = "more than 10^308" if not math.isfinite(steps) else f"{steps + 1:,.0f}" if steps < 1e9 else f"{steps + 1:.3g}"
+        problems.append(f"ranges.{col}: {shown} values exceed the limit of {limits.max_values:,} "
+                        f"{limits.values_name}; use a larger step or a narrower range")
+        return None
+    return lo, step, int(math.floor(steps + 1e-9)) + 1
 
 
 @dataclass(frozen=True)
@@ -71,55 +134,59 @@ class SearchSpace:
     constraints: tuple[Constraint, ...]
 
     @classmethod
-    def from_dict(cls, doc: Any, where: str = "space") -> SearchSpace:
+    def from_dict(cls, doc: Any, where: str = "space", limits: SpaceLimits = SpaceLimits()) -> SearchSpace:
+        """Validate a space document (every problem listed in one :class:`SpaceError`)."""
         problems: list[str] = []
         if not isinstance(doc, dict):
             raise SpaceError(f"{where}: expected a mapping with sections {', '.join(_SECTIONS)}")
         for key in doc:
             if key not in _SECTIONS:
                 problems.append(f"unknown section '{key}' (known: {', '.join(_SECTIONS)})")
+        sections = {k: doc.get(k) or ({} if k != "constraints" else []) for k in _SECTIONS}
+        for key, kind, text in (("fixed", dict, "a mapping of column: value"), ("protocol", dict, "a mapping of column: value"),
+                                ("choices", dict, "a mapping of column: [options]"),
+                                ("ranges", dict, "a mapping of column: {min, max, step}"),
+                                ("constraints", list, "a list of 'COLUMN OP NUMBER'")):
+            if not isinstance(sections[key], kind):
+                problems.append(f"{key}: expected {text}")
+                sections[key] = kind()
         fixed: dict[str, Any] = {}
         for section in ("fixed", "protocol"):
-            block = doc.get(section) or {}
-            if not isinstance(block, dict):
-                problems.append(f"{section}: expected a mapping of column: value")
-                continue
-            for col, val in block.items():
+            for col, val in sections[section].items():
                 if col not in SPECS or SPECS[col].section == "target":
                     problems.append(f"{section}.{col}: not a recipe input column")
+                elif (problem := _value_problem(section, col, val)) is not None:
+                    problems.append(problem)
                 else:
                     fixed[col] = val
         dims: list[tuple[str, tuple[Any, ...]]] = []
-        for col, options in (doc.get("choices") or {}).items():
+        for col, options in sections["choices"].items():
             if col not in SPECS or SPECS[col].section == "target":
                 problems.append(f"choices.{col}: not a recipe input column")
             elif not isinstance(options, list) or not options:
-                problems.append(f"choices.{col}: expected a non-empty list of options")
+                problems.append(f"choices.{col}: expected a non-empty list of single values")
+            elif bad := [p for o in options if (p := _value_problem("choices", col, o)) is not None]:
+                problems.append(bad[0])
+            elif len(options) > limits.max_values:
+                problems.append(f"choices.{col}: {len(options):,} options exceed the limit of {limits.max_values:,} "
+                                f"{limits.values_name}")
             else:
                 dims.append((col, tuple(None if str(o).lower() == "none" and col in DEPENDENT else o for o in options)))
-        for col, spec in (doc.get("ranges") or {}).items():
+        ranges: list[tuple[str, float, float, int]] = []
+        for col, spec in sections["ranges"].items():
             if col not in SPECS or SPECS[col].kind not in ("float", "int") or SPECS[col].section == "target":
                 problems.append(f"ranges.{col}: not a numeric recipe input column")
-                continue
-            if not isinstance(spec, dict) or not {"min", "max", "step"} <= set(spec):
-                problems.append(f"ranges.{col}: expected {{min: …, max: …, step: …}}")
-                continue
-            try:
-                lo, hi, step = float(spec["min"]), float(spec["max"]), float(spec["step"])
-            except (TypeError, ValueError):
-                problems.append(f"ranges.{col}: min, max and step must be numbers")
-                continue
-            if step <= 0 or hi < lo:
-                problems.append(f"ranges.{col}: need min ≤ max and step > 0 (got {lo:g}, {hi:g}, {step:g})")
-                continue
-            n = int(np.floor((hi - lo) / step + 1e-9)) + 1
-            values = tuple(float(round(lo + k * step, 10)) for k in range(n))
-            dims.append((col, values))
-        names = [d for d, _ in dims]
+            elif (counted := _range_count(col, spec, limits, problems)) is not None:
+                ranges.append((col, *counted))
+        names = [c for c, _ in dims] + [c for c, *_ in ranges]
         for dup in {c for c in names if names.count(c) > 1} | (set(names) & set(fixed)):
             problems.append(f"{dup}: given more than once (fixed, choices and ranges must not overlap)")
+        size = math.prod([len(o) for _, o in dims] + [n for *_, n in ranges])
+        if not problems and size > limits.max_size:
+            problems.append(f"the grid has {size:.3g} candidates, above the limit of {limits.max_size:,} "
+                            f"{limits.size_name}; fix more columns or use fewer values")
         constraints = []
-        for text in doc.get("constraints") or []:
+        for text in sections["constraints"]:
             m = _CONSTRAINT.match(str(text))
             if not m:
                 problems.append(f"constraint '{text}': write COLUMN OP NUMBER, e.g. 'capacity_mah_g >= 190'")
@@ -129,25 +196,41 @@ class SearchSpace:
                 problems.append(f"constraint '{text}': unknown column {col}")
                 continue
             constraints.append(Constraint(col, m.group(2), float(m.group(3))))
-        if problems:
+        if problems:  # all of them at once, before a single range value is built
             raise SpaceError(f"{where}: {len(problems)} problem(s)\n  " + "\n  ".join(problems))
-        space = cls(tuple(fixed.items()), tuple(dims), tuple(constraints))
-        space._check_values(where)
-        return space
+        dims += [(col, tuple(float(round(lo + k * step, 10)) for k in range(n))) for col, lo, step, n in ranges]
+        return cls._typed(fixed, dims, tuple(constraints), where)
 
-    def _check_values(self, where: str) -> None:
-        """Every option must pass the recipe rules (checked on one candidate per option)."""
-        rows = []
-        base = self.candidates(np.array([0])).iloc[0].to_dict()
-        for col, options in self.dims:
+    @classmethod
+    def _typed(cls, fixed: dict[str, Any], dims: list[tuple[str, tuple[Any, ...]]], constraints: tuple[Constraint, ...],
+               where: str) -> SearchSpace:
+        """Check every value with the recipe rules (one candidate per option) and keep it as the
+        rules read it ("4.3" → 4.3, "n/a" → unknown), so every candidate can be built and predicted."""
+        base = {**fixed, **{col: options[0] for col, options in dims}}
+        for col, deps in DEPENDENT.items():
+            if col in base and base[col] is None:
+                base.update({d: None for d in deps if d in base})
+        rows, where_is = [base], []
+        for col, options in dims:
             for o in options:
-                rows.append(base | {col: o} | ({c: np.nan for c in DEPENDENT.get(col, ())} if o is None else {}))
-        frame = pd.DataFrame(rows or [base])
-        result = check_frame(frame.astype(object).where(frame.notna(), ""), first_row=1)
+                where_is.append((col, len(rows)))
+                rows.append(base | {col: o} | ({c: None for c in DEPENDENT.get(col, ())} if o is None else {}))
+        frame = pd.DataFrame(rows, dtype=object, index=range(len(rows)))
+        result = check_frame(frame.where(frame.notna(), ""), first_row=1)
         if result.problems:
             raise SpaceError(f"{where}: values break the recipe rules\n  " + "\n  ".join(
                 str(p).split(": ", 1)[-1] if p.row is None else str(p).replace(f"row {p.row}, ", "", 1)
                 for p in result.problems))
+        typed = result.frame
+
+        def value(col: str, row: int) -> Any:
+            v = typed.at[row, col]
+            return None if pd.isna(v) else v.item() if isinstance(v, np.generic) else v
+
+        options: dict[str, list[Any]] = {col: [] for col, _ in dims}
+        for col, row in where_is:
+            options[col].append(value(col, row))
+        return cls(tuple((c, value(c, 0)) for c in fixed), tuple((c, tuple(options[c])) for c, _ in dims), constraints)
 
     @cached_property
     def radices(self) -> np.ndarray:
@@ -155,7 +238,7 @@ class SearchSpace:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.radices)) if self.dims else 1
+        return math.prod(len(o) for _, o in self.dims)  # Python ints: no int64 overflow
 
     def index_of(self, digits: np.ndarray) -> np.ndarray:
         """Grid numbers of per-dimension option indices (rows of ``digits``)."""
@@ -189,7 +272,7 @@ class SearchSpace:
             digits = np.unravel_index(index, tuple(self.radices))
             for (col, options), digit in zip(self.dims, digits):
                 cols[col] = np.array(options, dtype=object)[digit]
-        frame = pd.DataFrame(cols)
+        frame = pd.DataFrame(cols, index=range(len(index)))
         for col, deps in DEPENDENT.items():
             if col in frame and frame[col].isna().any():
                 none = frame[col].isna()

@@ -3,151 +3,128 @@
 ``POST /predict`` takes a JSON list of recipes (canonical column names; unknown = omitted or
 null) and returns, per recipe, the predictions with intervals and the applicability-domain
 verdict. Bad input never reaches the model: wrong JSON types are rejected by the request schema,
-and the recipe rules (ranges, cathode and coating names, cross-column checks) run on the whole
-batch at once; both answer HTTP 422 with ``loc = ["body", index, column]``. Batches larger than
-``max_batch`` get 413.
+and the recipe rules (ranges, cathode and coating names, cross-column checks) answer HTTP 422
+with ``loc = ["body", index, column]``.
+
+Every request's work is bounded by :class:`~cathodeml.serve.settings.ServiceSettings` (body
+size, batch size, grid size, trials, a time budget), each refusal naming its setting; a failure
+while serving one request is that request's logged 500 and nobody else's (see
+:mod:`cathodeml.serve.batcher`); ``/recommend`` and ``/explain`` compute off the event loop and
+stop when their client leaves (see :mod:`cathodeml.serve.limits`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pandas as pd
-from fastapi import Body, FastAPI, HTTPException
-from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from fastapi import Body, Depends, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from cathodeml import __version__
-from cathodeml.data.recipe import field_definitions
 from cathodeml.data.rules import check_frame
 from cathodeml.models.cathode_model import CathodeModel
-from cathodeml.schema import COLUMNS, TARGETS
+from cathodeml.schema import TARGETS
+from cathodeml.serve.batcher import MicroBatcher, validation_error
+from cathodeml.serve.limits import BodyLimit, CancelToken, HeavySlots, run_heavy, unavailable
+from cathodeml.serve.schemas import INPUT_NAMES, RecipeIn, recommend_request
+from cathodeml.serve.settings import ServiceSettings
 
-DEFAULT_MAX_BATCH = 10_000
-
-
-#: One recipe in a request: every canonical input column optional, JSON types enforced strictly
-#: (``"4.3"`` for a number is a 422, not a silent conversion); extra keys are accepted and ignored.
-RecipeIn = create_model(  # type: ignore[call-overload]
-    "RecipeIn",
-    __config__=ConfigDict(extra="allow"),
-    **field_definitions(tuple(c for c in COLUMNS if c.section != "target")),
-)
+DEFAULT_MAX_BATCH = ServiceSettings().max_batch
+#: Recipes explained between two looks at the request's cancel token.
+EXPLAIN_CHUNK = 200
 
 
-class RecommendRequest(BaseModel):
-    """Body of ``POST /recommend``: the space (as in the YAML file) and the search settings."""
-
-    space: dict[str, Any]
-    objectives: str = "retention_pct:max,capacity_mah_g:max"
-    n: int = Field(20, ge=1, le=1000)
-    trials: int = Field(400, ge=1, le=20_000)
-    risk: Literal["pessimistic", "mean", "optimistic"] = "pessimistic"
-    allow_out_of_domain: bool = False
-    seed: int = 42
-
-
-def _validation_error(problems) -> HTTPException:
-    detail = [
-        {
-            "loc": ["body", (p.row - 1) if p.row is not None else None, p.column],
-            "msg": str(p).split(": ", 1)[-1],
-            "type": "value_error",
-        }
-        for p in problems
-    ]
-    return HTTPException(status_code=422, detail=detail)
+def _check(recipes: list[dict[str, Any]]) -> tuple[pd.DataFrame, list]:
+    result = check_frame(pd.DataFrame.from_records(recipes), first_row=1)
+    return result.frame, result.problems
 
 
 def _checked(recipes: list[dict[str, Any]]) -> pd.DataFrame:
     """The typed recipe frame of a request body, or a 422 naming every broken rule."""
-    result = check_frame(pd.DataFrame.from_records(recipes), first_row=1)
-    if result.problems:
-        raise _validation_error(result.problems)
-    return result.frame
-
-
-def _check_size(n: int, max_batch: int) -> None:
-    if n > max_batch:
-        raise HTTPException(status_code=413, detail=f"batch of {n} recipes exceeds the limit of {max_batch}")
+    frame, problems = _check(recipes)
+    if problems:
+        raise validation_error(problems)
+    return frame
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: NaN becomes null."""
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    """JSON-ready rows: NaN (and ±inf, which JSON cannot carry) become null."""
+    return _json_safe(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
 
 
-class MicroBatcher:
-    """Coalesce concurrent requests into one model call.
+def _json_safe(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by null (a 422 may echo a client's Infinity)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    return obj
 
-    A prediction costs ~30 ms of fixed pandas/XGBoost overhead whether it is for 1 recipe or 100,
-    so 50 clients each sending one recipe are best served by one call for all 50. Requests that
-    arrive while a call is running wait for the next one; each gets its own rows back. A request
-    whose recipes break a rule is re-run alone so that its 422 names its own rows and does not
-    fail its neighbours.
+
+async def _validation_error_response(_: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, with the echoed input made JSON-safe (its own handler fails on Infinity/NaN)."""
+    return JSONResponse(status_code=422, content={"detail": _json_safe(jsonable_encoder(exc.errors()))})
+
+
+def _rows(recipes: list) -> list[dict[str, Any]]:
+    """The canonical input fields of each recipe (extra keys dropped)."""
+    return [r.model_dump(mode="json", include=INPUT_NAMES) for r in recipes]
+
+
+def _public_uri(model_uri: str) -> str:
+    """What ``GET /model`` may say about where the model came from: an MLflow URI, never a path."""
+    from cathodeml.tracking.registry import is_mlflow_uri
+    from cathodeml.tracking.store import masked
+
+    if not model_uri:
+        return ""
+    return masked(model_uri) if is_mlflow_uri(model_uri) else "local model directory"
+
+
+def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, max_batch: int | None = None,
+               model_uri: str = "") -> FastAPI:
+    """Build the service around an already-loaded model (loaded once, at start-up).
+
+    ``settings`` holds the limits (defaults: :class:`ServiceSettings`); ``max_batch`` overrides
+    that one setting (kept for callers written before the settings object).
     """
+    s = settings or ServiceSettings()
+    if max_batch is not None:
+        s = s.model_copy(update={"max_batch": max_batch})
+    slots = HeavySlots(s.max_concurrent_heavy)
 
-    def __init__(self, func, max_rows: int):
-        self.func = func
-        self.max_rows = max_rows
-        self.queue: asyncio.Queue | None = None
-        self.worker: asyncio.Task | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
+    def _predict(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        return _records(model.predict(frame, validate=False))
 
-    async def submit(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        loop = asyncio.get_running_loop()
-        if self.queue is None or self.loop is not loop:  # first call, or a new event loop
-            self.loop, self.queue = loop, asyncio.Queue()
-            self.worker = loop.create_task(self._run(self.queue))
-        fut: asyncio.Future = loop.create_future()
-        await self.queue.put((rows, fut))
-        return await fut
+    batcher = MicroBatcher(_check, _predict, max_rows=s.max_batch)
 
-    async def _run(self, queue: asyncio.Queue) -> None:
-        while True:
-            batch = [await queue.get()]
-            n = len(batch[0][0])
-            while not queue.empty() and n < self.max_rows:
-                item = queue.get_nowait()
-                batch.append(item)
-                n += len(item[0])
-            await self._serve(batch)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        slots.cancel_all("the server is shutting down")
+        await batcher.close()
 
-    async def _serve(self, batch) -> None:
-        try:
-            out = await run_in_threadpool(self.func, [r for rs, _ in batch for r in rs])
-        except Exception as exc:  # noqa: BLE001
-            if len(batch) > 1 and isinstance(exc, HTTPException):
-                for item in batch:  # someone's input is bad: answer each request on its own
-                    await self._serve([item])
-            else:
-                for _, fut in batch:
-                    if not fut.done():
-                        fut.set_exception(exc)
-            return
-        start = 0
-        for rs, fut in batch:
-            if not fut.done():
-                fut.set_result(out[start : start + len(rs)])
-            start += len(rs)
-
-    async def close(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-
-
-def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model_uri: str = "") -> FastAPI:
-    """Build the service around an already-loaded model (loaded once, at start-up)."""
     app = FastAPI(
         title="cathodeml",
         version=__version__,
         description="Predict capacity, retention and Rct of treated Ni-rich cathodes, with intervals "
-        "and applicability-domain notes.",
+        "and applicability-domain notes. Limits (413/422/503 beyond them) are listed by GET /model.",
+        lifespan=lifespan,
     )
+    app.add_middleware(BodyLimit, max_bytes=s.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error_response)
     info = {
         "cathodeml_version": __version__,
-        "model_uri": model_uri,
+        "model_uri": _public_uri(model_uri),
         "targets": list(model.targets),
         "confidence": model.confidence,
         "feature_set_version": model.meta.get("feature_set_version"),
@@ -156,7 +133,18 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
         "n_rows": model.meta.get("n_rows"),
         "metrics": model.meta.get("metrics"),
         "feature_groups": model.feature_groups,
+        "limits": s.model_dump(),
     }
+
+    async def batch_limit(request: Request) -> None:
+        """Count the recipes of the (already size-limited) JSON body before any is validated."""
+        try:
+            body = await request.json()  # parsed once: FastAPI has cached it
+        except ValueError:  # not JSON (another content type): the body's own validation answers 422
+            return
+        if isinstance(body, list) and len(body) > s.max_batch:
+            raise HTTPException(status_code=413, detail=f"batch of {len(body):,} recipes exceeds the limit of "
+                                                        f"{s.max_batch:,} (max_batch)")
 
     @app.get("/health")
     def health() -> dict[str, str]:
@@ -166,55 +154,72 @@ def create_app(model: CathodeModel, *, max_batch: int = DEFAULT_MAX_BATCH, model
     def model_info() -> dict[str, Any]:
         return info
 
-    def _predict(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return _records(model.predict(_checked(recipes), validate=False))
-
-    batcher = MicroBatcher(_predict, max_rows=max(max_batch, 1))
-    app.router.on_shutdown.append(batcher.close)
-
-    @app.post("/predict")
+    @app.post("/predict", dependencies=[Depends(batch_limit)])
     async def predict(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
-        _check_size(len(recipes), max_batch)
-        return await batcher.submit([r.model_dump(mode="json") for r in recipes]) if recipes else []
+        if not recipes:
+            return []
+        try:
+            async with asyncio.timeout(s.request_timeout_s):  # cancels the wait: the batcher then skips it
+                return await batcher.submit(_rows(recipes))
+        except TimeoutError:
+            raise unavailable(f"it exceeded its time budget of {s.request_timeout_s:g} s (request_timeout_s)") from None
 
-    def _explain(recipes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _explain(rows: list[dict[str, Any]], token: CancelToken) -> list[dict[str, Any]]:
         from cathodeml.explain.attribution import Explainer
 
-        exp = Explainer(model).explain(_checked(recipes), validate=False)
-        out: list[dict[str, Any]] = [{} for _ in recipes]
-        for t, te in exp.targets.items():
-            groups = te.group_values(exp.feature_groups, exp.feature_names)
-            for i in range(len(recipes)):
-                out[i][t] = {"base_value": te.base_value, "prediction": float(te.prediction[i]),
-                             "units": te.unit, "groups": groups.iloc[i].to_dict()}
+        frame = _checked(rows)
+        explainer = Explainer(model)
+        out: list[dict[str, Any]] = [{} for _ in rows]
+        for start in range(0, len(rows), EXPLAIN_CHUNK):
+            token.check()
+            exp = explainer.explain(frame.iloc[start : start + EXPLAIN_CHUNK].reset_index(drop=True), validate=False)
+            for t, te in exp.targets.items():
+                groups = te.group_values(exp.feature_groups, exp.feature_names)
+                for i in range(len(groups)):
+                    out[start + i][t] = {"base_value": te.base_value, "prediction": float(te.prediction[i]),
+                                         "units": te.unit, "groups": groups.iloc[i].to_dict()}
         return out
 
-    @app.post("/explain")
-    async def explain(recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    @app.post("/explain", dependencies=[Depends(batch_limit)])
+    async def explain(request: Request, recipes: list[RecipeIn] = Body(..., description="recipes in canonical columns")) -> list[dict[str, Any]]:  # type: ignore[valid-type]
         """Treatment-level SHAP attribution per recipe and target (signed group sums; Rct in log10 Ω)."""
-        _check_size(len(recipes), max_batch)
-        return await run_in_threadpool(_explain, [r.model_dump(mode="json") for r in recipes]) if recipes else []
+        if not recipes:
+            return []
+        rows = _rows(recipes)
+        return await run_heavy(request, lambda token: _explain(rows, token), slots, s.request_timeout_s,
+                               "explaining this request")
 
-    def _recommend(req: RecommendRequest) -> list[dict[str, Any]]:
+    RecommendRequest = recommend_request(s)
+
+    def _recommend(req: Any, token: CancelToken) -> list[dict[str, Any]]:
         from cathodeml.errors import SpaceError
         from cathodeml.recommend.search import RecommendConfig, recommend
-        from cathodeml.recommend.space import SearchSpace, parse_objectives
+        from cathodeml.recommend.space import SearchSpace, SpaceLimits, parse_objectives
 
+        limits = SpaceLimits(s.max_range_values, s.max_grid_size, "(max_range_values)", "(max_grid_size)")
         try:
-            space = SearchSpace.from_dict(req.space)
+            space = SearchSpace.from_dict(req.space.model_dump(), limits=limits)
             objs = parse_objectives(req.objectives)
+            missing = [t for t, _ in objs if t not in model.targets]
+            if missing:
+                raise SpaceError(f"objective(s) {missing} not predicted by this model (it has {', '.join(model.targets)})")
             cfg = RecommendConfig(tuple(objs), n=req.n, trials=req.trials, risk=req.risk,
                                   allow_out_of_domain=req.allow_out_of_domain, seed=req.seed)
-            table = recommend(model, space, cfg)
-        except (SpaceError, ValueError) as exc:
-            raise HTTPException(status_code=422, detail=[{"loc": ["body", "space"], "msg": str(exc), "type": "value_error"}]) from None
-        return _records(table)
+        except (SpaceError, ValueError) as exc:  # the request's own values: a 422 that says which
+            raise HTTPException(status_code=422, detail=[{"loc": ["body", "space"], "msg": str(exc),
+                                                          "type": "value_error"}]) from None
+        return _records(recommend(model, space, cfg, on_generation=token.check))
 
-    @app.post("/recommend")
-    async def recommend_endpoint(req: RecommendRequest) -> list[dict[str, Any]]:
+    async def recommend_endpoint(request, req):  # noqa: ANN001 — annotated below, with this app's body model
         """NSGA-II recommendation over a search space given as JSON (same sections as the YAML file)."""
-        return await run_in_threadpool(_recommend, req)
+        return await run_heavy(request, lambda token: _recommend(req, token), slots, s.request_timeout_s,
+                               "recommending for this request")
+
+    recommend_endpoint.__annotations__ = {"request": Request, "req": RecommendRequest, "return": list[dict[str, Any]]}
+    app.post("/recommend")(recommend_endpoint)
 
     app.state.model = model
+    app.state.settings = s
+    app.state.slots = slots
     app.state.targets = [t for t in TARGETS if t in model.targets]
     return app

@@ -1,9 +1,10 @@
 """Predicting a file of candidate recipes, in chunks, so memory does not grow with the file.
 
 Output = the input columns exactly as written in the file, then for each target T ``T_pred``,
-``T_lower``, ``T_upper``, then ``in_domain`` and ``domain_notes``. The input file is only read;
-if any chunk fails validation, the partial output is removed and every problem of that chunk is
-reported with its spreadsheet row.
+``T_lower``, ``T_upper``, then ``in_domain`` and ``domain_notes``. The input file is only read
+(an output that is the input by any name is refused). The output is written to a temporary file
+beside it and renamed when complete: if any chunk fails validation, every problem of that chunk
+is reported with its spreadsheet row and an existing output is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from cathodeml.atomic import check_not_input, replacing
 from cathodeml.data.io import iter_checked_chunks
 from cathodeml.models.cathode_model import CathodeModel
 from cathodeml.schema import PREDICTION_COLUMNS
@@ -35,18 +37,13 @@ def predict_file(
 ) -> int:
     """Predict every row of ``source`` into ``output`` (CSV); return the number of rows."""
     source, output = Path(source), Path(output)
-    if output.resolve() == source.resolve():
-        raise ValueError(f"{output}: refusing to overwrite the input file; choose another output")
+    check_not_input(output, source)
     total = 0
-    try:
-        with output.open("w", newline="", encoding="utf-8") as f:
-            for i, (raw, typed) in enumerate(iter_checked_chunks(source, chunksize)):
-                preds = model.predict(typed, validate=False)
-                keep = raw.drop(columns=[c for c in raw.columns if c in PREDICTION_COLUMNS])
-                keep.join(preds).to_csv(f, header=(i == 0), index=False, float_format="%.6g")
-                total += len(raw)
-                on_chunk(len(raw))
-    except BaseException:
-        output.unlink(missing_ok=True)
-        raise
+    with replacing(output) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
+        for i, (raw, typed) in enumerate(iter_checked_chunks(source, chunksize)):
+            preds = model.predict(typed, validate=False)
+            keep = raw.drop(columns=[c for c in raw.columns if c in PREDICTION_COLUMNS])
+            keep.join(preds).to_csv(f, header=(i == 0), index=False, float_format="%.6g")
+            total += len(raw)
+            on_chunk(len(raw))
     return total

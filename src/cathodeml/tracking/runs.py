@@ -126,8 +126,19 @@ class Run:
 
 
 def experiment_id(client: Any, name: str, artifact_location: str | None) -> str:
+    """The experiment's id, created if needed (another process creating it at the same moment is fine)."""
+    from mlflow.exceptions import MlflowException
+
     exp = client.get_experiment_by_name(name)
-    return exp.experiment_id if exp is not None else client.create_experiment(name, artifact_location=artifact_location)
+    if exp is not None:
+        return exp.experiment_id
+    try:
+        return client.create_experiment(name, artifact_location=artifact_location)
+    except MlflowException:
+        exp = client.get_experiment_by_name(name)  # created meanwhile by a concurrent run
+        if exp is None:
+            raise
+        return exp.experiment_id
 
 
 @contextmanager

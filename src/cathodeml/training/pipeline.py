@@ -17,7 +17,7 @@ from cathodeml.explain.attribution import Explainer
 from cathodeml.explain.plots import plot_global_importance
 from cathodeml.schema import TARGETS
 from cathodeml.training.config import TrainConfig
-from cathodeml.training.reports import write_outputs
+from cathodeml.training.reports import IMPORTANCE_PLOT, write_outputs
 from cathodeml.training.train import Progress, TrainingData, TrainResult, load_training_data, train
 
 
@@ -63,7 +63,7 @@ def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingD
                        trial_callback=mlrun.trial_callback)
         paths = write_outputs(result, out)
         exp = Explainer(result.model).explain(data.frame, validate=False)
-        paths["importance"] = plot_global_importance(exp, out / "plots" / "global_treatment_importance.png")
+        paths["importance"] = plot_global_importance(exp, out / IMPORTANCE_PLOT)
         mlrun.log_params(cfg.to_dict() | {"data_label": data.label, "feature_set_version":
                                           result.model.meta["feature_set_version"]})
         mlrun.log_text(cfg.to_yaml(), "config.yaml")
