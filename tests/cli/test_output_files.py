@@ -7,7 +7,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cathodeml.cli import app
-from tests.serve.test_recommend import SPACE
+from tests.recommend.test_search import SPACE
 
 GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": "1", "v_min": "2.8", "v_max": "4.3",
         "capacity_c_rate": "0.1", "cycle_c_rate": "1", "cycles": "100"}

@@ -11,7 +11,7 @@ from cathodeml.models.persistence import load_local_model
 from cathodeml.serve.api import create_app
 from cathodeml.serve.settings import ServiceSettings
 from tests.serve.test_api import GOOD
-from tests.serve.test_recommend import SPACE
+from tests.recommend.test_search import SPACE
 
 
 

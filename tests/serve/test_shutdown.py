@@ -13,7 +13,7 @@ from cathodeml.models.persistence import load_local_model
 from cathodeml.serve.api import create_app
 from cathodeml.serve.settings import ServiceSettings
 from tests.serve.helpers import serving
-from tests.serve.test_recommend import SPACE
+from tests.recommend.test_search import SPACE
 
 
 async def _call_then_disconnect(app, path: str, body: bytes, after_s: float) -> list[dict]:
