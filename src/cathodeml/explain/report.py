@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cathodeml import atomic
+import cathodeml.atomic as atomic
 from cathodeml.explain.attribution import Explainer, Explanation
 from cathodeml.explain.counterfactuals import counterfactuals
 from cathodeml.explain.plots import plot_beeswarm, plot_global_importance, plot_waterfall

@@ -16,7 +16,7 @@ from sklearn.feature_selection import VarianceThreshold
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from xgboost import XGBRegressor
 
 DEFAULT_XGB_PARAMS: dict[str, Any] = {
@@ -64,6 +64,8 @@ def make_xgb(feature_names: Sequence[str], monotone: Mapping[str, int] | None, p
 def make_ridge() -> Any:
     """Ridge on median-imputed, missing-flagged, non-constant, standardised features."""
     return make_pipeline(
+        # float64: a float32 least-squares solve reduced on several BLAS threads is not bit-reproducible
+        FunctionTransformer(np.asarray, kw_args={"dtype": np.float64}),
         SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
         # Drop (near-)constant columns: standardising a column that varies only by round-off
         # divides by ~1e-15 and sends predictions to 1e14.

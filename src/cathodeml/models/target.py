@@ -166,6 +166,8 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if weights is not None and (weights.shape != (len(y),) or not np.isfinite(weights).all()
                                     or (weights < 0).any() or weights.sum() <= 0):
             raise ValueError("sample_weight must be one finite, non-negative weight per row, not all zero")
+        if weights is not None and np.all(weights == weights[0]):
+            weights = None  # equal weights are no weights (and keep the unweighted solvers, bit for bit)
         self.estimator_ = clone(base).fit(Xu, z_fit, **({} if weights is None else {_weight_key(base): weights}))
         if hasattr(self.estimator_, "set_params") and "n_jobs" in self.estimator_.get_params():
             # Trained on one thread (deterministic); predictions do not depend on the thread count.

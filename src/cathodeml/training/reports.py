@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cathodeml import atomic
+import cathodeml.atomic as atomic
 from cathodeml.models.persistence import MANIFEST_FILE, META_FILE, MODEL_FILE, check_replaceable, save_model
 from cathodeml.schema import TARGETS
 from cathodeml.training.plots import parity_plot
