@@ -69,11 +69,18 @@ def implied_fractions(cathode: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(out, index=cathode.index)
 
 
+#: ``frame.attrs`` key marking a frame whose defaults are filled (so they are not filled twice).
+APPLIED = "cathodeml_defaults_applied"
+
+
 def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
     """The recipe frame with every blank that means a default filled in (see the module table).
 
-    Columns whose blank means *unknown* are left as they are. The input frame is not modified.
+    Columns whose blank means *unknown* are left as they are. The input frame is not modified; a
+    frame this function returned is returned as it is (featurizer and domain both call it).
     """
+    if frame.attrs.get(APPLIED):
+        return frame
     out = frame.copy()
     if "cathode" in out:
         implied = implied_fractions(out["cathode"])
@@ -90,6 +97,7 @@ def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
         pristine = (out["history"] == "pristine").to_numpy()
         loss = pd.to_numeric(out["li_loss_pct"]).astype(float)
         out["li_loss_pct"] = np.where(pristine & loss.isna().to_numpy(), 0.0, loss)
+    out.attrs[APPLIED] = True
     return out
 
 

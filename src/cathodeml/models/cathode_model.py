@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cathodeml.data.defaults import with_defaults
 from cathodeml.data.rules import check_frame
 from cathodeml.data.treatments import is_treated, untreated
 from cathodeml.errors import RecipeValidationError
@@ -74,10 +75,11 @@ class CathodeModel:
         ``check_frame``): the schema check is then not run a second time.
         """
         typed = self.validate(frame) if validate else as_recipe_frame(frame.reset_index(drop=True))
-        X = self.featurize(typed)
+        effective = with_defaults(typed)  # once, for the featurizer and the domain
+        X = self.featurize(effective)
         out = self.predict_features(X)
         if self.domain is not None:
-            out = pd.concat([out, self.domain.assess(typed, X)], axis=1)
+            out = pd.concat([out, self.domain.assess(effective, X)], axis=1)
         self._anchor(typed, X, out)
         return out
 

@@ -245,10 +245,11 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
                              f"{self.n_features_in_} features as input")
         return X
 
-    def _imputed(self, Xu: np.ndarray) -> np.ndarray:
+    def _imputed(self, Xu: np.ndarray, copy: bool = True) -> np.ndarray:
         if not self.impute_values_:
             return Xu
-        Xu = Xu.copy()
+        if copy:
+            Xu = Xu.copy()
         for j, value in self.impute_values_.items():
             col = Xu[:, j]
             col[np.isnan(col)] = value
@@ -256,7 +257,11 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
 
     def model_matrix(self, X: Any) -> np.ndarray:
         """The columns of ``X`` the base learner reads, imputed (what SHAP explains)."""
-        return self._imputed(self._matrix(X)[:, self.columns_])
+        return self._columns(self._matrix(X))
+
+    def _columns(self, X: np.ndarray) -> np.ndarray:
+        # The column selection copies, so the imputation may work in place.
+        return self._imputed(X[:, self.columns_], copy=False)
 
     def extra_by_feature(self, Xu: np.ndarray) -> dict[str, np.ndarray]:
         """Per smooth feature and row, what it adds outside the trees (minimum slope + smoothing)."""
@@ -276,13 +281,16 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
 
     def predict_model_space(self, X: Any) -> np.ndarray:
         """The prediction in model space (log10 Ω for Rct): what SHAP values add up to."""
-        Xu = self.model_matrix(X)
+        return self._model_space(self._matrix(X))
+
+    def _model_space(self, X: np.ndarray) -> np.ndarray:
+        Xu = self._columns(X)
         return np.asarray(self.estimator_.predict(Xu), dtype=np.float64) + self.extra_model_space(Xu)
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(point, lower, upper) in the target's units, clipped to ``bounds``; NaN bounds = no interval."""
         X = self._matrix(X)
-        z = self.predict_model_space(X)
+        z = self._model_space(X)
         if self.calibration_ is None:
             half = np.full(len(z), np.nan)
         else:
