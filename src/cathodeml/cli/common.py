@@ -111,5 +111,6 @@ def refuse_same_file(output: Path, *inputs: Path | None) -> None:
 ModelOption = Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI (models:/cathodeml/3, runs:/…); default: latest registered")]
 SpaceOption = Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")]
 RiskOption = Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")]
-OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
+OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain/--no-allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
+MlflowOption = Annotated[bool, typer.Option("--mlflow/--no-mlflow", help="log the run to MLflow")]
 TrackingOption = Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite in the runs folder of the cathodeml home, $CATHODEML_HOME)")]

@@ -17,7 +17,7 @@ app = typer.Typer(help="Validate, inspect and describe recipe tables.", no_args_
 @command(app, "validate")
 def validate(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX recipe table")],
-    dataset: Annotated[bool, typer.Option("--dataset", help="also apply the training-dataset rules (record_id, source, a target)")] = False,
+    dataset: Annotated[bool, typer.Option("--dataset/--no-dataset", help="also apply the training-dataset rules (record_id, source, a target)")] = False,
 ) -> None:
     """Check a recipe table; list every problem with its row and column."""
     from cathodeml.data.io import check_file

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cathodeml.cli.common import (
     USAGE,
+    MlflowOption,
     ModelOption,
     OutOfDomainOption,
     RiskOption,
@@ -55,7 +56,7 @@ def recommend(
     allow_out_of_domain: OutOfDomainOption = False,
     seed: Annotated[int, typer.Option()] = 42,
     tracking_uri: TrackingOption = None,
-    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
+    log_mlflow: MlflowOption = True,
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
     from cathodeml.recommend.plots import plot_pareto
@@ -95,7 +96,7 @@ def recommend(
         t.add_row(*map(escape, cells), "yes" if row["in_domain"] else "no")
     out.print(t)
     out.print(f"wrote {escape(str(output))} and {escape(str(plot))}")
-    if not no_mlflow:
+    if log_mlflow:
         params = {"objectives": objectives, "risk": risk, "trials": trials, "n": n, "seed": seed,
                   "allow_out_of_domain": allow_out_of_domain, "model": model or "latest"}
         run_id, uri = log_recommendation(params, [space_path, output, plot], tracking_uri=tracking_uri)

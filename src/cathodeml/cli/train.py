@@ -65,7 +65,7 @@ def train(
     out_dir: Annotated[str | None, typer.Option("--out", help="also write the model, metrics.json and plots here")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed for folds, XGBoost and Optuna [default: 42]")] = None,
     confidence: Annotated[float | None, typer.Option(help="prediction-interval level [default: 0.9]")] = None,
-    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log to MLflow (needs --out)")] = False,
+    log_mlflow: Annotated[bool, typer.Option("--mlflow/--no-mlflow", help="log to MLflow (--no-mlflow needs --out)")] = True,
 ) -> None:
     """Train one model per target with grouped-CV evaluation, conformal intervals and MLflow tracking."""
     import logging
@@ -76,7 +76,7 @@ def train(
 
     cfg = build_config(config, data=data, targets=tuple(targets) if targets else None, n_trials=n_trials,
                        timeout_s=timeout, storage=storage, study_name=study_name, tracking_uri=tracking_uri,
-                       out=out_dir, seed=seed, confidence=confidence, no_mlflow=no_mlflow)
+                       out=out_dir, seed=seed, confidence=confidence, no_mlflow=not log_mlflow)
     if not cfg.tracking.enabled and cfg.out is None:
         fail("--no-mlflow needs --out, or the model would be written nowhere", USAGE)
     dataset = load_training_data(cfg.data)
