@@ -75,3 +75,7 @@ class ConfigError(CathodeMLError, ValueError):
 
 class ModelNotFoundError(CathodeMLError, FileNotFoundError):
     """No model at the given place; the message says what was tried."""
+
+
+class OutputFormatError(ConfigError):
+    """An output file name whose suffix names no table format cathodeml writes (a bad option)."""

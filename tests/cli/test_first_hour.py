@@ -42,3 +42,22 @@ def test_every_boolean_option_is_a_flag_pair_and_help_shows_no_bool_value():
     text = runner.invoke(app, ["recommend", "--help"]).output
     assert "--allow-out-of-domain / --no-allow-out-of-domain" in text
     assert "--mlflow / --no-mlflow" in text
+
+
+def test_predict_writes_the_format_the_suffix_names(tiny_model_dir, synthetic_csv, tmp_path):
+    import pandas as pd
+
+    res = runner.invoke(app, ["predict", str(synthetic_csv), "-o", str(tmp_path / "out.xlsx"), "--model", str(tiny_model_dir)])
+    assert res.exit_code == 0, res.output
+    book = pd.read_excel(tmp_path / "out.xlsx")
+    assert len(book) == len(pd.read_csv(synthetic_csv)) and book["retention_pct_pred"].dtype.kind == "f"
+    assert book["v_max"].dtype.kind == "f"  # numbers, not text, in the workbook
+
+
+def test_unknown_output_suffix_is_refused_before_work_and_leaves_files_alone(tiny_model_dir, synthetic_csv, tmp_path):
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine")
+    res = runner.invoke(app, ["predict", str(synthetic_csv), "-o", str(keep), "--model", str(tiny_model_dir)])
+    assert res.exit_code == 2
+    assert "'.txt' names no table format" in res.output and ".xlsx" in res.output and "Traceback" not in res.output
+    assert keep.read_text() == "mine"

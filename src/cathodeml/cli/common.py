@@ -107,6 +107,9 @@ def refuse_same_file(output: Path, *inputs: Path | None) -> None:
             fail(f"{output}: refusing to overwrite the input file; choose another output", USAGE)
 
 
+#: The table formats ``-o`` takes, for the options' help.
+OUTPUT_FORMATS = ".csv, .xlsx or .parquet, by the suffix"
+
 # Options several commands share, declared once so their flags and help stay the same.
 ModelOption = Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI (models:/cathodeml/3, runs:/…); default: latest registered")]
 SpaceOption = Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")]

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cathodeml.cli.common import (
+    OUTPUT_FORMATS,
     USAGE,
     MlflowOption,
     ModelOption,
@@ -28,6 +29,7 @@ from cathodeml.cli.common import (
 )
 from cathodeml.errors import SpaceError
 from cathodeml.schema import axis_label
+from cathodeml.tables import table_format, write_table
 
 app = typer.Typer()
 
@@ -47,7 +49,7 @@ def _objectives(text: str, single: bool = False):
 @command(app, "recommend")
 def recommend(
     space_path: SpaceOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the recommended recipes")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=f"the recommended recipes ({OUTPUT_FORMATS}); the Pareto plot beside it as .png")],
     objectives: Annotated[str, typer.Option(help="TARGET:max|min, comma-separated")] = "retention_pct:max,capacity_mah_g:max",
     model: ModelOption = None,
     n: Annotated[int, typer.Option("--n", help="how many recipes to return")] = 20,
@@ -66,6 +68,7 @@ def recommend(
     from cathodeml.recommend.space import load_space
 
     refuse_same_file(output, space_path)
+    table_format(output)
     space = load_space(space_path)
     objs = _objectives(objectives)
     try:
@@ -84,7 +87,7 @@ def recommend(
         err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
         raise typer.Exit(1)
     table["top_treatments"] = top_treatments(m, table).to_numpy()
-    table.to_csv(output, index=False, float_format="%.6g")
+    write_table(table, output)
     plot = plot_pareto(table, objs, output.with_suffix(".png"))
     dims = [c for c, _ in space.dims]
     t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction \\[interval])", title_justify="left")
@@ -106,7 +109,7 @@ def recommend(
 @command(app, "screen")
 def screen(
     space_path: SpaceOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the top candidates")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=f"the top candidates ({OUTPUT_FORMATS})")],
     objective: Annotated[str, typer.Option(help="TARGET:max|min to rank by")] = "retention_pct:max",
     model: ModelOption = None,
     top: Annotated[int, typer.Option("--top", help="how many candidates to keep")] = 100,
@@ -120,6 +123,7 @@ def screen(
     from cathodeml.recommend.space import load_space
 
     refuse_same_file(output, space_path)
+    table_format(output)
     space = load_space(space_path)
     (obj,) = _objectives(objective, single=True)
     m = load_model_or_fail(model)
@@ -141,5 +145,5 @@ def screen(
     if table.empty:
         err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
         raise typer.Exit(1)
-    table.to_csv(output, index=False, float_format="%.6g")
+    write_table(table, output)
     out.print(f"screened {space.size:,} candidates; wrote the top {len(table)} by {objective} ({risk}) to {escape(str(output))}")

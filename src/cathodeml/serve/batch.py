@@ -14,6 +14,7 @@ from pathlib import Path
 from cathodeml.data.io import iter_checked_chunks
 from cathodeml.models.cathode_model import CathodeModel
 from cathodeml.schema import PREDICTION_COLUMNS
+from cathodeml.tables import table_format, table_writer
 
 
 def count_rows(path: Path) -> int:
@@ -33,17 +34,19 @@ def predict_file(
     chunksize: int = 100_000,
     on_chunk: Callable[[int], None] = lambda n: None,
 ) -> int:
-    """Predict every row of ``source`` into ``output`` (CSV); return the number of rows."""
+    """Predict every row of ``source`` into ``output`` (CSV, or the table format its suffix names:
+    :mod:`cathodeml.tables`); return the number of rows."""
     source, output = Path(source), Path(output)
     if output.resolve() == source.resolve():
         raise ValueError(f"{output}: refusing to overwrite the input file; choose another output")
+    table_format(output)  # an unknown suffix is refused before anything is written (or removed)
     total = 0
     try:
-        with output.open("w", newline="", encoding="utf-8") as f:
-            for i, (raw, typed) in enumerate(iter_checked_chunks(source, chunksize)):
+        with table_writer(output) as write:
+            for raw, typed in iter_checked_chunks(source, chunksize):
                 preds = model.predict(typed, validate=False)
                 keep = raw.drop(columns=[c for c in raw.columns if c in PREDICTION_COLUMNS])
-                keep.join(preds).to_csv(f, header=(i == 0), index=False, float_format="%.6g")
+                write(keep.join(preds))
                 total += len(raw)
                 on_chunk(len(raw))
     except BaseException:
