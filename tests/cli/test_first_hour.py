@@ -61,3 +61,19 @@ def test_unknown_output_suffix_is_refused_before_work_and_leaves_files_alone(tin
     assert res.exit_code == 2
     assert "'.txt' names no table format" in res.output and ".xlsx" in res.output and "Traceback" not in res.output
     assert keep.read_text() == "mine"
+
+
+def test_explain_and_tune_show_progress_on_stderr(tiny_model_dir, synthetic_csv, tmp_path):
+    import pandas as pd
+
+    few = tmp_path / "few.csv"
+    pd.read_csv(synthetic_csv).head(6).to_csv(few, index=False)
+    res = runner.invoke(app, ["explain", str(few), "--out", str(tmp_path / "x"), "--model", str(tiny_model_dir),
+                              "--waterfalls", "1", "--show", "1"])
+    assert res.exit_code == 0, res.output
+    steps = 4 + 3 * 2  # attributions, counterfactuals, tables, global plot; per target a beeswarm and one waterfall
+    assert "explaining 6 recipes" in res.stderr and f"{steps}/{steps}" in res.stderr
+    res = runner.invoke(app, ["tune", "--target", "capacity_mah_g", "--study-name", "s", "--n-trials", "2",
+                              "--data", str(synthetic_csv), "--storage", f"sqlite:///{tmp_path / 'o.db'}"])
+    assert res.exit_code == 0, res.output
+    assert "tuning capacity_mah_g" in res.stderr and "3/3" in res.stderr  # two trials and the refit

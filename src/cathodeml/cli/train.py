@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, err, fail, out
+from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, fail, out
+from cathodeml.tracking.store import masked
 
 app = typer.Typer()
 
@@ -123,7 +124,7 @@ def tune(
     cfg = build_config(config, targets=(target,), seed=seed, data=data, n_trials=n_trials, timeout_s=timeout,
                        storage=storage, study_name=study_name).with_default_storage()
     dataset = load_training_data(cfg.data)
-    with err.status(f"tuning {target} on {dataset.label} ({n_trials} trials) into {cfg.tuning.storage}"):
-        tuned = tune_target(cfg, dataset.frame, target, study_name)
+    out.print(f"tuning {target} on {escape(dataset.label)} ({n_trials} trials) into {escape(masked(cfg.tuning.storage or ''))}")
+    tuned = tune_target(cfg, dataset.frame, target, study_name, progress=RichProgress())
     out.print(f"study {escape(tuned.study_name_)}: {tuned.n_trials_} trials, best grouped-CV MAE {tuned.best_value_:.4g}")
     out.print(tuned.best_params_)
