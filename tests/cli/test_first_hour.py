@@ -77,3 +77,34 @@ def test_explain_and_tune_show_progress_on_stderr(tiny_model_dir, synthetic_csv,
                               "--data", str(synthetic_csv), "--storage", f"sqlite:///{tmp_path / 'o.db'}"])
     assert res.exit_code == 0, res.output
     assert "tuning capacity_mah_g" in res.stderr and "3/3" in res.stderr  # two trials and the refit
+
+
+BAD_SPACE = "fixed: {cathode: NCM811}\nranges: {coating_wt_pct: {min: 1}}\n"
+
+
+def test_error_markup_is_rendered_and_plain_off_a_terminal(tmp_path):
+    space = tmp_path / "bad [1].yaml"  # brackets in user text are text, not markup
+    space.write_text(BAD_SPACE)
+    res = runner.invoke(app, ["recommend", "--space", str(space), "-o", str(tmp_path / "r.csv")])
+    assert res.exit_code == 1
+    assert res.stderr.startswith("error: ") and "bad [1].yaml" in res.stderr and "expected {min: …" in res.stderr
+    assert "[bold" not in res.stderr and "[/]" not in res.stderr and "\x1b[" not in res.stderr
+
+
+def test_error_markup_is_styled_on_a_terminal(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    space = tmp_path / "bad [1].yaml"
+    space.write_text(BAD_SPACE)
+    env = os.environ | {"FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.run([sys.executable, "-m", "cathodeml.cli", "recommend", "--space", str(space), "-o", str(tmp_path / "r.csv")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stderr)
+    assert "\x1b[1;31merror:" in proc.stderr and text.startswith("error: ") and "bad [1].yaml" in text
+    assert "[bold" not in text and "[/]" not in text

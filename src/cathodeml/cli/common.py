@@ -84,7 +84,7 @@ class RichProgress:
 
     def start(self, total: int, description: str) -> None:
         self.bar.start()
-        self.task = self.bar.add_task(description, total=total)
+        self.task = self.bar.add_task(escape(description), total=total)
 
     def advance(self) -> None:
         self.bar.advance(self.task)
@@ -96,7 +96,7 @@ class RichProgress:
 def load_model_or_fail(model: str | None):
     from cathodeml.tracking.registry import load_model
 
-    with err.status(f"loading model {model or '(latest registered in the cathodeml home)'}"):
+    with err.status(f"loading model {escape(model or '(latest registered in the cathodeml home)')}"):
         return load_model(model)
 
 

@@ -36,7 +36,7 @@ def _counts_table(title: str, counts: dict, value: str = "rows", fmt=str) -> Tab
     t.add_column("value")
     t.add_column(value, justify="right")
     for k, v in counts.items():
-        t.add_row(str(k), fmt(v))
+        t.add_row(escape(str(k)), fmt(v))
     return t
 
 
@@ -50,7 +50,7 @@ def info(path: Annotated[Path | None, typer.Argument(help="recipe table; default
     if path is None:
         frame = load_dataset()
         card = load_datacard()
-        out.print(f"[bold]{card.name}[/] v{card.version} — {escape(card.description)}")
+        out.print(f"[bold]{escape(card.name)}[/] v{escape(card.version)} — {escape(card.description)}")
         out.print(f"sha256 {card.sha256}")
     else:
         frame = read_recipes(path)

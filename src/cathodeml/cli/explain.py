@@ -39,6 +39,6 @@ def explain(
     for i, rid in enumerate(ids[:show]):
         for t, te in exp.targets.items():
             pred = preds.loc[i, f"{t}_pred"]
-            table.add_row(escape(rid), t, f"{pred:.3g}", ", ".join(f"{g} {v:+.3g} {te.unit}" for g, v in tops[i][t]))
+            table.add_row(escape(rid), t, f"{pred:.3g}", escape(", ".join(f"{g} {v:+.3g} {te.unit}" for g, v in tops[i][t])))
     out.print(table)
     out.print(f"wrote {escape(str(out_dir))}: treatments.csv, features.csv, counterfactuals.csv and plots")

@@ -92,7 +92,7 @@ def recommend(
     dims = [c for c, _ in space.dims]
     t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction \\[interval])", title_justify="left")
     for c in dims + [axis_label(o) for o, _ in objs] + ["in domain"]:
-        t.add_column(c)
+        t.add_column(escape(c))  # "capacity [mAh/g]": brackets are markup to rich
     for _, row in table.head(n).iterrows():
         cells = ["—" if pd.isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
         cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]

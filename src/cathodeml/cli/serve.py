@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from cathodeml.cli.common import ModelOption, command, fail, load_model_or_fail, out
 
@@ -26,5 +27,5 @@ def serve(
     except ImportError:
         fail("the service needs the 'serve' extra: pip install 'cathodeml[serve]'")
     m = load_model_or_fail(model)
-    out.print(f"serving {model or 'latest registered model'} on http://{host}:{port} (docs at /docs)")
+    out.print(f"serving {escape(model or 'latest registered model')} on http://{escape(host)}:{port} (docs at /docs)")
     uvicorn.run(create_app(m, max_batch=max_batch, model_uri=model or ""), host=host, port=port, log_level="warning")
