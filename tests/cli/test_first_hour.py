@@ -108,3 +108,22 @@ def test_error_markup_is_styled_on_a_terminal(tmp_path):
     text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stderr)
     assert "\x1b[1;31merror:" in proc.stderr and text.startswith("error: ") and "bad [1].yaml" in text
     assert "[bold" not in text and "[/]" not in text
+
+
+def test_recommend_reports_what_it_evaluated_and_why_it_dropped(tiny_model_dir, tmp_path):
+    import yaml
+
+    from tests.recommend.test_accounting import SPACE
+
+    space = tmp_path / "space.yaml"
+    space.write_text(yaml.safe_dump(SPACE))
+    args = ["recommend", "--space", str(space), "-o", str(tmp_path / "r.csv"), "--model", str(tiny_model_dir),
+            "--trials", "40", "--n", "5", "--no-mlflow"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "capacity [mAh/g]" in res.stdout  # a unit in brackets is not eaten as markup
+    assert "distinct recipes in 40 trials (grid of 48 points)" in res.stdout and "Pareto set" in res.stdout
+    space.write_text(yaml.safe_dump(SPACE | {"constraints": ["capacity_mah_g >= 1000"]}))
+    res = runner.invoke(app, args)
+    assert res.exit_code == 1
+    assert "no feasible candidate" in res.stderr and "capacity_mah_g >= 1000 (lower interval bound)" in res.stderr

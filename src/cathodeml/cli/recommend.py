@@ -63,8 +63,7 @@ def recommend(
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
     from cathodeml.recommend.plots import plot_pareto
     from cathodeml.recommend.runs import log_recommendation
-    from cathodeml.recommend.search import RecommendConfig, top_treatments
-    from cathodeml.recommend.search import recommend as search
+    from cathodeml.recommend.search import RecommendConfig, search, top_treatments
     from cathodeml.recommend.space import load_space
 
     refuse_same_file(output, space_path)
@@ -80,24 +79,31 @@ def recommend(
     with progress("recommend") as bar:
         task = bar.add_task("rec", total=trials)
         try:
-            table = search(m, space, cfg, on_generation=lambda k: bar.advance(task, k))
+            found = search(m, space, cfg, on_generation=lambda k: bar.advance(task, k))
         except ValueError as exc:
             fail(str(exc), USAGE)
+    table, report = found.table, found.report
     if table.empty:
-        err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
+        err.print("[yellow]no feasible candidate[/] — " + escape("; ".join(report.lines()[1:-1]) or "none evaluated"))
+        err.print("relax the constraints, widen the space, or pass --allow-out-of-domain to keep flagged candidates")
         raise typer.Exit(1)
     table["top_treatments"] = top_treatments(m, table).to_numpy()
     write_table(table, output)
     plot = plot_pareto(table, objs, output.with_suffix(".png"))
     dims = [c for c, _ in space.dims]
     t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction \\[interval])", title_justify="left")
-    for c in dims + [axis_label(o) for o, _ in objs] + ["in domain"]:
+    for c in ["#"] + dims + [axis_label(o) for o, _ in objs] + ["in domain"]:
         t.add_column(escape(c))  # "capacity [mAh/g]": brackets are markup to rich
-    for _, row in table.head(n).iterrows():
+    for k, row in table.iterrows():
         cells = ["—" if pd.isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
         cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]
-        t.add_row(*map(escape, cells), "yes" if row["in_domain"] else "no")
+        t.add_row(str(k + 1), *map(escape, cells), "yes" if row["in_domain"] else "no")
     out.print(t)
+    for k, note in enumerate(table["same_prediction"]):
+        if note:
+            out.print(f"  #{k + 1}: {escape(note)}")
+    for line in report.lines():
+        out.print(escape(line))
     out.print(f"wrote {escape(str(output))} and {escape(str(plot))}")
     if log_mlflow:
         params = {"objectives": objectives, "risk": risk, "trials": trials, "n": n, "seed": seed,
