@@ -83,6 +83,12 @@ def test_cli_train_writes_model_and_logs_to_mlflow(synthetic_csv, tmp_path, monk
     runs = client.search_runs([client.get_experiment_by_name("cathodeml").experiment_id])
     children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
     assert len(children) == 1 and len(runs) == 2
+    (parent,) = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]  # readable, tagged, described
+    assert parent.info.run_name == f"train {synthetic_csv.name}, 60 rows, 1 Optuna trial per target"
+    assert parent.data.tags["cathodeml.model_uri"] == "models:/cathodeml/1"
+    assert "retention_pct" in parent.data.tags["mlflow.note.content"] and "MAE" in parent.data.tags["mlflow.note.content"]
+    assert client.get_experiment_by_name("cathodeml").tags["mlflow.experimentKind"] == "custom_model_development"
+    assert "mlflow ui --backend-store-uri" in result.output and "#/experiments/" in result.output
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     pyfunc = mlflow.pyfunc.load_model("models:/cathodeml/1")
     frame = read_recipes(synthetic_csv)

@@ -100,6 +100,18 @@ def load_model_or_fail(model: str | None):
         return load_model(model)
 
 
+def print_run(run: Any, model_uri: str | None = None) -> None:
+    """Where a run went: its name and id, the store, the registered model, and how to look at it
+    (``run``: anything with ``run_id``, ``run_name``, ``tracking_uri`` and ``experiment_id``)."""
+    from cathodeml.tracking.store import masked
+    from cathodeml.tracking.ui import where_to_look
+
+    out.print(f"MLflow: run {escape(repr(run.run_name))} ({run.run_id}) in the store {escape(masked(run.tracking_uri))}")
+    if model_uri:
+        out.print(f"registered [bold]{escape(model_uri)}[/] (the default --model of predict, explain, recommend and serve)")
+    out.print(escape(where_to_look(run.tracking_uri, run.experiment_id)))
+
+
 def refuse_same_file(output: Path, *inputs: Path | None) -> None:
     """Refuse an output that is one of the inputs (a user file is only ever read)."""
     for p in inputs:

@@ -24,6 +24,7 @@ from cathodeml.cli.common import (
     fail,
     load_model_or_fail,
     out,
+    print_run,
     progress,
     refuse_same_file,
 )
@@ -62,7 +63,8 @@ def recommend(
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
     from cathodeml.recommend.plots import plot_pareto
-    from cathodeml.recommend.runs import log_recommendation
+    from cathodeml.recommend.runs import log_search
+    from cathodeml.tracking.registry import model_uri
     from cathodeml.recommend.search import RecommendConfig, search, top_treatments
     from cathodeml.recommend.space import load_space
 
@@ -74,7 +76,8 @@ def recommend(
         cfg = RecommendConfig(tuple(objs), n=n, trials=trials, risk=risk, allow_out_of_domain=allow_out_of_domain, seed=seed)
     except ValueError as exc:
         fail(str(exc), USAGE)
-    m = load_model_or_fail(model)
+    uri = model_uri(model)
+    m = load_model_or_fail(uri)
     out.print(f"searching {space.size:,} possible candidates with NSGA-II ({trials} trials, risk {risk})")
     with progress("recommend") as bar:
         task = bar.add_task("rec", total=trials)
@@ -107,9 +110,9 @@ def recommend(
     out.print(f"wrote {escape(str(output))} and {escape(str(plot))}")
     if log_mlflow:
         params = {"objectives": objectives, "risk": risk, "trials": trials, "n": n, "seed": seed,
-                  "allow_out_of_domain": allow_out_of_domain, "model": model or "latest"}
-        run_id, uri = log_recommendation(params, [space_path, output, plot], tracking_uri=tracking_uri)
-        out.print(f"MLflow: run {run_id} at {escape(uri)}")
+                  "allow_out_of_domain": allow_out_of_domain, "model": uri}
+        print_run(log_search("recommend", space_path, params, [space_path, output, plot], model_uri=uri,
+                             report=report, tracking_uri=tracking_uri))
 
 
 @command(app, "screen")
@@ -123,16 +126,21 @@ def screen(
     allow_out_of_domain: OutOfDomainOption = False,
     chunksize: Annotated[int, typer.Option(help="candidates scored per chunk (bounds memory)")] = 200_000,
     dask_scheduler: Annotated[str | None, typer.Option("--dask-scheduler", help="address of a Dask scheduler (tcp://host:8786) to run the chunks on")] = None,
+    tracking_uri: TrackingOption = None,
+    log_mlflow: MlflowOption = True,
 ) -> None:
     """Score every candidate of the grid in chunks and keep the top K (optionally on a Dask cluster)."""
+    from cathodeml.recommend.runs import log_search
     from cathodeml.recommend.screen import screen as run_screen
     from cathodeml.recommend.space import load_space
+    from cathodeml.tracking.registry import model_uri
 
     refuse_same_file(output, space_path)
     table_format(output)
     space = load_space(space_path)
     (obj,) = _objectives(objective, single=True)
-    m = load_model_or_fail(model)
+    uri = model_uri(model)
+    m = load_model_or_fail(uri)
     client = None
     if dask_scheduler:
         try:
@@ -153,3 +161,7 @@ def screen(
         raise typer.Exit(1)
     write_table(table, output)
     out.print(f"screened {space.size:,} candidates; wrote the top {len(table)} by {objective} ({risk}) to {escape(str(output))}")
+    if log_mlflow:
+        params = {"objective": objective, "risk": risk, "top": top, "allow_out_of_domain": allow_out_of_domain,
+                  "model": uri, "grid_size": space.size}
+        print_run(log_search("screen", space_path, params, [space_path, output], model_uri=uri, tracking_uri=tracking_uri))

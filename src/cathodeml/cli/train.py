@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, fail, out
+from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, fail, out, print_run
 from cathodeml.tracking.store import masked
 
 app = typer.Typer()
@@ -70,6 +70,7 @@ def train(
 ) -> None:
     """Train one model per target with grouped-CV evaluation, conformal intervals and MLflow tracking."""
     import logging
+    import time
     import warnings
 
     from cathodeml.training.pipeline import run
@@ -89,19 +90,25 @@ def train(
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
+    started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module=r"mlflow\..*")
         res = run(cfg, progress=RichProgress(), data=dataset)
-    if res.run_id:
-        out.print(f"MLflow: run {res.run_id} at {escape(res.tracking_uri or '')}; registered [bold]{escape(res.model_uri or '')}[/]")
+    took = time.perf_counter() - started
     out.print(results_table(res.result.metrics))
     for t, splits in res.result.treatment_effects.items():
         te = splits.get("grouped", {}).get("xgboost")
         if te and te["n_pairs"]:
             out.print(f"treatment effect vs the paper's control ({t}, grouped CV): MAE {te['mae']:.3g}, "
                       f"sign agreement {te['sign_agreement']:.0%} over {te['n_pairs']} pairs")
+    out.print(f"trained in {took:.0f} s")
     if cfg.out is not None:
-        out.print(f"model and metrics written to {escape(cfg.out)}")
+        folder = Path(cfg.out).resolve()
+        out.print(f"model: {escape(str(folder / 'model'))} (metrics.json, cv_table.csv and plots/ beside it in {escape(str(folder))})")
+    else:
+        out.print("model: in MLflow only (--out DIR also writes it, its metrics and plots to a folder)")
+    if res.run_id:
+        print_run(res, res.model_uri)
 
 
 @command(app, "tune")
