@@ -45,7 +45,7 @@ def test_candidates_differing_only_in_what_the_model_ignores_are_one_row():
     coated = table[table["coating"].notna()]
     assert not coated.duplicated(["coating", "coating_wt_pct"]).any()  # one row per distinguishable recipe
     assert len(table) == len(table.drop_duplicates([c for c in table if c.endswith("_pred")]))
-    assert (coated["same_prediction"] == "anneal_temp_c 300–600 °C give the same prediction").all()
+    assert (coated["same_prediction"] == "anneal_temp_c 300–600 °C give the same retention and capacity predictions").all()
     assert (table.loc[table["coating"].isna(), "same_prediction"] == "").all()  # no amount to vary without a coating
     assert found.report.pareto > found.report.distinct == len(table)
 

@@ -99,7 +99,8 @@ def recommend(
         t.add_column(escape(c))  # "capacity [mAh/g]": brackets are markup to rich
     for k, row in table.iterrows():
         cells = ["—" if pd.isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
-        cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]
+        cells += [f"{row[f'{o}_pred']:.4g} " + ("(no interval)" if pd.isna(row[f"{o}_lower"]) else
+                                                f"[{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]") for o, _ in objs]
         t.add_row(str(k + 1), *map(escape, cells), "yes" if row["in_domain"] else "no")
     out.print(t)
     for k, note in enumerate(table["same_prediction"]):

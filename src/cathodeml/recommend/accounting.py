@@ -18,7 +18,7 @@ import pandas as pd
 
 from cathodeml.models.domain import count_reasons
 from cathodeml.recommend.space import SearchSpace
-from cathodeml.schema import PREDICTION_SUFFIXES, SPECS
+from cathodeml.schema import PREDICTION_SUFFIXES, SPECS, TARGET_NAMES
 
 #: Relative tolerance under which two predictions (and interval bounds) count as the same: below
 #: the four significant digits the tables show.
@@ -120,8 +120,9 @@ def groups(preds: pd.DataFrame) -> list[list[int]]:
     return out
 
 
-def describe(space: SearchSpace, varied: dict[str, set[int]]) -> str:
-    """``anneal_temp_c 300–600 °C give the same prediction`` from option positions per column."""
+def describe(space: SearchSpace, varied: dict[str, set[int]], targets: list[str]) -> str:
+    """``anneal_temp_c 300–600 °C give the same retention and capacity predictions`` from option
+    positions per column."""
     parts = []
     for col, positions in varied.items():
         options = dict(space.dims)[col]
@@ -132,4 +133,6 @@ def describe(space: SearchSpace, varied: dict[str, set[int]]) -> str:
         contiguous = ordered == list(range(ordered[0], ordered[-1] + 1))
         shown = f"{values[0]}–{values[-1]}" if contiguous and len(values) > 2 else ", ".join(values)
         parts.append(f"{col} {shown}{' ' + unit if unit and 'none' not in values else ''}")
-    return ", ".join(parts) + " give the same prediction"
+    names = [TARGET_NAMES[t] for t in targets]
+    what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return ", ".join(parts) + f" give the same {what} prediction{'s' if len(names) > 1 else ''}"

@@ -123,14 +123,18 @@ def recommend(
 
 def collapse(model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, table: pd.DataFrame,
              index: np.ndarray) -> pd.DataFrame:
-    """One row per group of candidates with the same predictions and domain verdict (the first,
-    i.e. the best ranked), with ``same_prediction`` naming the columns that varied inside the group.
+    """One row per group of candidates with the same objective predictions, intervals and domain
+    verdict (the first, i.e. the best ranked), with ``same_prediction`` naming the columns that
+    varied inside the group.
 
     The group is widened along each varied column by trying every option of that column on the
     kept recipe: the text then says how far the column may move without the model noticing
     (``anneal_temp_c 300–600 °C give the same prediction``), not only which values NSGA-II drew.
     """
-    pred_cols = [c for c in table.columns if c.endswith(PREDICTION_SUFFIXES) or c in ("in_domain", "domain_notes")]
+    # The objectives' predictions and intervals: what the search ranks (a 0.3 mAh/g difference in a
+    # capacity nobody asked to optimise does not make two anneal temperatures two recommendations).
+    pred_cols = [f"{t}{s}" for t, _ in cfg.objectives for s in PREDICTION_SUFFIXES] + \
+        [c for c in ("in_domain",) if c in table]
     radices = tuple(int(r) for r in space.radices)
     digits = np.stack(np.unravel_index(index, radices), axis=1) if space.dims else np.zeros((len(index), 0), np.int64)
     kept, notes = [], []
@@ -149,10 +153,11 @@ def collapse(model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, tabl
             pp = model.predict(pc)
             ok = feasible(space, pc, pp, cfg.risk, cfg.allow_out_of_domain)
             verdict = pp["in_domain"].to_numpy(dtype=bool) if "in_domain" in pp else np.ones(len(pp), bool)
-            alike = same(prediction_matrix(pp), prediction_matrix(table.iloc[[g[0]]])) & ok & pc[c].notna().to_numpy()
+            alike = same(prediction_matrix(pp[pred_cols]), prediction_matrix(table.iloc[[g[0]]][pred_cols]))
+            alike &= ok & pc[c].notna().to_numpy()
             alike &= verdict == bool(table["in_domain"].iloc[g[0]]) if "in_domain" in table else True
             varied[c] |= set(np.flatnonzero(alike).tolist())
-        notes.append(describe(space, varied) if varied else "")
+        notes.append(describe(space, varied, [t for t, _ in cfg.objectives]) if varied else "")
     return table.iloc[kept].assign(same_prediction=notes).reset_index(drop=True)
 
 
