@@ -87,3 +87,7 @@ class OutputIsInputError(CathodeMLError, ValueError):
 
 class TrackingStoreError(CathodeMLError):
     """The MLflow store cannot be opened or used; the message has the URI with its password masked."""
+
+
+class OutputFormatError(ConfigError):
+    """An output file name whose suffix names no table format cathodeml writes (a bad option)."""

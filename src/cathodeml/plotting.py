@@ -25,3 +25,13 @@ def save_figure(fig: Any, path: str | Path) -> Path:
     with replacing(path) as tmp:
         fig.savefig(tmp, format="png")
     return Path(path)
+
+
+def plain_log_ticks(axis: Any) -> None:
+    """Tick labels of a log axis as plain numbers (``50  100  200  500``), not ``5×10¹``: a lab
+    reads resistances in Ω. Minor ticks are labelled too when the axis spans a decade or less
+    (matplotlib's own rule), so a short axis is never left without numbers."""
+    from matplotlib.ticker import LogFormatter
+
+    axis.set_major_formatter(LogFormatter(labelOnlyBase=False))
+    axis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))

@@ -255,6 +255,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: How each target is shown to people (the one place Rct's unit is written).
 TARGET_UNITS: dict[str, str] = {"capacity_mah_g": "mAh/g", "retention_pct": "%", "rct_ohm": "Ω"}
 TARGET_NAMES: dict[str, str] = {"capacity_mah_g": "capacity", "retention_pct": "retention", "rct_ohm": "Rct"}
+#: Which way is better, for colours and words: more capacity and retention, less resistance.
+HIGHER_IS_BETTER: dict[str, bool] = {"capacity_mah_g": True, "retention_pct": True, "rct_ohm": False}
 #: Targets whose model (and SHAP values) live in log10 space: they span decades.
 LOG10_TARGETS: frozenset[str] = frozenset({"rct_ohm"})
 #: Physical limits of a prediction: retention is a share of the first cycle's capacity (the same

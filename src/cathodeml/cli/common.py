@@ -95,7 +95,7 @@ class RichProgress:
 
     def start(self, total: int, description: str) -> None:
         self.bar.start()
-        self.task = self.bar.add_task(description, total=total)
+        self.task = self.bar.add_task(escape(description), total=total)
 
     def advance(self) -> None:
         self.bar.advance(self.task)
@@ -107,8 +107,20 @@ class RichProgress:
 def load_model_or_fail(model: str | None):
     from cathodeml.tracking.registry import load_model
 
-    with err.status(f"loading model {model or '(latest registered in the cathodeml home)'}"):
+    with err.status(f"loading model {escape(model or '(latest registered in the cathodeml home)')}"):
         return load_model(model)
+
+
+def print_run(run: Any, model_uri: str | None = None) -> None:
+    """Where a run went: its name and id, the store, the registered model, and how to look at it
+    (``run``: anything with ``run_id``, ``run_name``, ``tracking_uri`` and ``experiment_id``)."""
+    from cathodeml.tracking.store import masked
+    from cathodeml.tracking.ui import where_to_look
+
+    out.print(f"MLflow: run {escape(repr(run.run_name))} ({run.run_id}) in the store {escape(masked(run.tracking_uri))}")
+    if model_uri:
+        out.print(f"registered [bold]{escape(model_uri)}[/] (the default --model of predict, explain, recommend and serve)")
+    out.print(escape(where_to_look(run.tracking_uri, run.experiment_id)))
 
 
 def refuse_same_file(output: Path, *inputs: Path | None) -> None:
@@ -121,9 +133,13 @@ def refuse_same_file(output: Path, *inputs: Path | None) -> None:
         fail(str(exc), USAGE)
 
 
+#: The table formats ``-o`` takes, for the options' help.
+OUTPUT_FORMATS = ".csv, .xlsx or .parquet, by the suffix"
+
 # Options several commands share, declared once so their flags and help stay the same.
 ModelOption = Annotated[str | None, typer.Option("--model", help="model directory or MLflow URI (models:/cathodeml/3, runs:/…); default: latest registered")]
 SpaceOption = Annotated[Path, typer.Option("--space", help="search space YAML (see docs/recommend.md)")]
 RiskOption = Annotated[str, typer.Option(help="pessimistic (interval bound on the bad side) | mean | optimistic")]
-OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
+OutOfDomainOption = Annotated[bool, typer.Option("--allow-out-of-domain/--no-allow-out-of-domain", help="keep candidates outside the training domain (flagged)")]
+MlflowOption = Annotated[bool, typer.Option("--mlflow/--no-mlflow", help="log the run to MLflow")]
 TrackingOption = Annotated[str | None, typer.Option("--tracking-uri", help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite in the runs folder of the cathodeml home, $CATHODEML_HOME)")]

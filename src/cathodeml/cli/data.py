@@ -17,7 +17,7 @@ app = typer.Typer(help="Validate, inspect and describe recipe tables.", no_args_
 @command(app, "validate")
 def validate(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX recipe table")],
-    dataset: Annotated[bool, typer.Option("--dataset", help="also apply the training-dataset rules (record_id, source, a target)")] = False,
+    dataset: Annotated[bool, typer.Option("--dataset/--no-dataset", help="also apply the training-dataset rules (record_id, source, a target)")] = False,
 ) -> None:
     """Check a recipe table; list every problem with its row and column."""
     from cathodeml.data.io import check_file
@@ -36,7 +36,7 @@ def _counts_table(title: str, counts: dict, value: str = "rows", fmt=str) -> Tab
     t.add_column("value")
     t.add_column(value, justify="right")
     for k, v in counts.items():
-        t.add_row(str(k), fmt(v))
+        t.add_row(escape(str(k)), fmt(v))
     return t
 
 
@@ -50,7 +50,7 @@ def info(path: Annotated[Path | None, typer.Argument(help="recipe table; default
     if path is None:
         frame = load_dataset()
         card = load_datacard()
-        out.print(f"[bold]{card.name}[/] v{card.version} — {escape(card.description)}")
+        out.print(f"[bold]{escape(card.name)}[/] v{escape(card.version)} — {escape(card.description)}")
         out.print(f"sha256 {card.sha256}")
     else:
         frame = read_recipes(path)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cathodeml.cli.common import ModelOption, command, err, load_model_or_fail, out
+from cathodeml.cli.common import ModelOption, RichProgress, command, load_model_or_fail, out
 
 app = typer.Typer()
 
@@ -28,8 +28,7 @@ def explain(
 
     frame = read_recipes(path)
     m = load_model_or_fail(model)
-    with err.status(f"explaining {len(frame)} recipes"):
-        exp = write_explanation(m, frame, out_dir, waterfalls=waterfalls, inputs=(path,))
+    exp = write_explanation(m, frame, out_dir, waterfalls=waterfalls, inputs=(path,), progress=RichProgress())
     table = Table(title="top treatments per recipe (SHAP group sums in model units; model attributions, not causation)",
                   title_justify="left")
     for col in ("recipe", "target", "prediction", "top treatments"):
@@ -40,6 +39,6 @@ def explain(
     for i, rid in enumerate(ids[:show]):
         for t, te in exp.targets.items():
             pred = preds.loc[i, f"{t}_pred"]
-            table.add_row(escape(rid), t, f"{pred:.3g}", ", ".join(f"{g} {v:+.3g} {te.unit}" for g, v in tops[i][t]))
+            table.add_row(escape(rid), t, f"{pred:.3g}", escape(", ".join(f"{g} {v:+.3g} {te.unit}" for g, v in tops[i][t])))
     out.print(table)
     out.print(f"wrote {escape(str(out_dir))}: treatments.csv, features.csv, counterfactuals.csv and plots")

@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from cathodeml.cli.common import ModelOption, USAGE, command, err, fail, load_model_or_fail, out, progress, refuse_same_file
+from cathodeml.cli.common import (
+    OUTPUT_FORMATS,
+    USAGE,
+    ModelOption,
+    command,
+    err,
+    fail,
+    load_model_or_fail,
+    out,
+    progress,
+    refuse_same_file,
+)
+from cathodeml.tables import table_format, write_table
 
 app = typer.Typer()
 
@@ -16,7 +28,7 @@ app = typer.Typer()
 @command(app, "predict")
 def predict(
     path: Annotated[Path, typer.Argument(help="CSV/XLSX of candidate recipes (canonical columns)")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="where to write input + predictions (CSV)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=f"where to write input + predictions ({OUTPUT_FORMATS})")],
     model: ModelOption = None,
     chunksize: Annotated[int, typer.Option(help="rows per chunk (memory stays bounded)")] = 100_000,
 ) -> None:
@@ -26,8 +38,9 @@ def predict(
     if not path.exists():
         fail(f"{path}: no such file")
     refuse_same_file(output, path)
-    m = load_model_or_fail(model)
     total = count_rows(path) if path.suffix.lower() == ".csv" else None
+    table_format(output, total)  # before the model loads: a bad -o costs nothing
+    m = load_model_or_fail(model)
     with progress("predicting") as bar:
         task = bar.add_task("predict", total=total)
         try:
@@ -43,16 +56,16 @@ def predict(
 @command(app, "featurize")
 def featurize(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX recipe table")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="where to write the feature CSV")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=f"where to write the features ({OUTPUT_FORMATS})")],
 ) -> None:
     """Turn recipes into the named feature columns the models use (plus record_id)."""
-    from cathodeml.atomic import write_csv
     from cathodeml.data.io import read_recipes
     from cathodeml.features.recipe import feature_table
 
     refuse_same_file(output, path)
+    table_format(output)
     frame = read_recipes(path)
     with err.status(f"featurizing {len(frame)} recipes"):
         X, version = feature_table(frame)
-    write_csv(X, output, index=False, float_format="%.7g")
+    write_table(X, output, float_format="%.7g")
     out.print(f"wrote {escape(str(output))}: {len(X)} rows × {X.shape[1] - 1} features (feature set {version})")

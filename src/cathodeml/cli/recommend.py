@@ -11,7 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from cathodeml.cli.common import (
+    OUTPUT_FORMATS,
     USAGE,
+    MlflowOption,
     ModelOption,
     OutOfDomainOption,
     RiskOption,
@@ -22,12 +24,13 @@ from cathodeml.cli.common import (
     fail,
     load_model_or_fail,
     out,
+    print_run,
     progress,
     refuse_same_file,
 )
 from cathodeml.errors import SpaceError
 from cathodeml.schema import axis_label
-from cathodeml.tracking.store import masked
+from cathodeml.tables import table_format, write_table
 
 app = typer.Typer()
 
@@ -47,7 +50,7 @@ def _objectives(text: str, single: bool = False):
 @command(app, "recommend")
 def recommend(
     space_path: SpaceOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the recommended recipes")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=f"the recommended recipes ({OUTPUT_FORMATS}); the Pareto plot beside it as .png")],
     objectives: Annotated[str, typer.Option(help="TARGET:max|min, comma-separated")] = "retention_pct:max,capacity_mah_g:max",
     n: Annotated[int, typer.Option("--n", help="how many recipes to return")] = 20,
     trials: Annotated[int, typer.Option(help="candidates evaluated by NSGA-II")] = 400,
@@ -56,60 +59,69 @@ def recommend(
     allow_out_of_domain: OutOfDomainOption = False,
     seed: Annotated[int, typer.Option()] = 42,
     tracking_uri: TrackingOption = None,
-    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
+    log_mlflow: MlflowOption = True,
 ) -> None:
     """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
-    from cathodeml.atomic import write_csv
     from cathodeml.recommend.plots import plot_pareto
-    from cathodeml.recommend.runs import log_recommendation
-    from cathodeml.recommend.search import RecommendConfig, top_treatments
-    from cathodeml.recommend.search import recommend as search
+    from cathodeml.recommend.runs import log_search
+    from cathodeml.tracking.registry import model_uri
+    from cathodeml.recommend.search import RecommendConfig, search, top_treatments
     from cathodeml.recommend.space import load_space
 
     plot_path = output.with_suffix(".png")
     refuse_same_file(output, space_path)
     refuse_same_file(plot_path, space_path)
+    table_format(output)
     space = load_space(space_path)
     objs = _objectives(objectives)
     try:
         cfg = RecommendConfig(tuple(objs), n=n, trials=trials, risk=risk, allow_out_of_domain=allow_out_of_domain, seed=seed)
     except ValueError as exc:
         fail(str(exc), USAGE)
-    m = load_model_or_fail(model)
+    uri = model_uri(model)
+    m = load_model_or_fail(uri)
     out.print(f"searching {space.size:,} possible candidates with NSGA-II ({trials} trials, risk {risk})")
     with progress("recommend") as bar:
         task = bar.add_task("rec", total=trials)
         try:
-            table = search(m, space, cfg, on_generation=lambda k: bar.advance(task, k))
+            found = search(m, space, cfg, on_generation=lambda k: bar.advance(task, k))
         except ValueError as exc:
             fail(str(exc), USAGE)
+    table, report = found.table, found.report
     if table.empty:
-        err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
+        err.print("[yellow]no feasible candidate[/] — " + escape("; ".join(report.lines()[1:-1]) or "none evaluated"))
+        err.print("relax the constraints, widen the space, or pass --allow-out-of-domain to keep flagged candidates")
         raise typer.Exit(1)
     table["top_treatments"] = top_treatments(m, table).to_numpy()
-    write_csv(table, output, index=False, float_format="%.6g")
+    write_table(table, output)
     plot = plot_pareto(table, objs, plot_path)
     dims = [c for c, _ in space.dims]
     t = Table(title=f"recommended recipes ({len(table)}; {risk}; prediction \\[interval])", title_justify="left")
-    for c in dims + [axis_label(o) for o, _ in objs] + ["in domain"]:
-        t.add_column(c)
-    for _, row in table.head(n).iterrows():
+    for c in ["#"] + dims + [axis_label(o) for o, _ in objs] + ["in domain"]:
+        t.add_column(escape(c))  # "capacity [mAh/g]": brackets are markup to rich
+    for k, row in table.iterrows():
         cells = ["—" if pd.isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in dims]
-        cells += [f"{row[f'{o}_pred']:.4g} [{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]" for o, _ in objs]
-        t.add_row(*map(escape, cells), "yes" if row["in_domain"] else "no")
+        cells += [f"{row[f'{o}_pred']:.4g} " + ("(no interval)" if pd.isna(row[f"{o}_lower"]) else
+                                                f"[{row[f'{o}_lower']:.4g}–{row[f'{o}_upper']:.4g}]") for o, _ in objs]
+        t.add_row(str(k + 1), *map(escape, cells), "yes" if row["in_domain"] else "no")
     out.print(t)
+    for k, note in enumerate(table["same_prediction"]):
+        if note:
+            out.print(f"  #{k + 1}: {escape(note)}")
+    for line in report.lines():
+        out.print(escape(line))
     out.print(f"wrote {escape(str(output))} and {escape(str(plot))}")
-    if not no_mlflow:
+    if log_mlflow:
         params = {"objectives": objectives, "risk": risk, "trials": trials, "n": n, "seed": seed,
-                  "allow_out_of_domain": allow_out_of_domain, "model": model or "latest"}
-        run_id, uri = log_recommendation(params, [space_path, output, plot], tracking_uri=tracking_uri)
-        out.print(f"MLflow: run {run_id} at {escape(masked(uri))}")
+                  "allow_out_of_domain": allow_out_of_domain, "model": uri}
+        print_run(log_search("recommend", space_path, params, [space_path, output, plot], model_uri=uri,
+                             report=report, tracking_uri=tracking_uri))
 
 
 @command(app, "screen")
 def screen(
     space_path: SpaceOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the top candidates")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=f"the top candidates ({OUTPUT_FORMATS})")],
     objective: Annotated[str, typer.Option(help="TARGET:max|min to rank by")] = "retention_pct:max",
     model: ModelOption = None,
     top: Annotated[int, typer.Option("--top", help="how many candidates to keep")] = 100,
@@ -117,16 +129,21 @@ def screen(
     allow_out_of_domain: OutOfDomainOption = False,
     chunksize: Annotated[int, typer.Option(help="candidates scored per chunk (bounds memory)")] = 200_000,
     dask_scheduler: Annotated[str | None, typer.Option("--dask-scheduler", help="address of a Dask scheduler (tcp://host:8786) to run the chunks on")] = None,
+    tracking_uri: TrackingOption = None,
+    log_mlflow: MlflowOption = True,
 ) -> None:
     """Score every candidate of the grid in chunks and keep the top K (optionally on a Dask cluster)."""
-    from cathodeml.atomic import write_csv
+    from cathodeml.recommend.runs import log_search
     from cathodeml.recommend.screen import screen as run_screen
     from cathodeml.recommend.space import load_space
+    from cathodeml.tracking.registry import model_uri
 
     refuse_same_file(output, space_path)
+    table_format(output)
     space = load_space(space_path)
     (obj,) = _objectives(objective, single=True)
-    m = load_model_or_fail(model)
+    uri = model_uri(model)
+    m = load_model_or_fail(uri)
     client = None
     if dask_scheduler:
         try:
@@ -145,5 +162,9 @@ def screen(
     if table.empty:
         err.print("[yellow]no feasible candidate: relax the constraints, or --allow-out-of-domain[/]")
         raise typer.Exit(1)
-    write_csv(table, output, index=False, float_format="%.6g")
+    write_table(table, output)
     out.print(f"screened {space.size:,} candidates; wrote the top {len(table)} by {objective} ({risk}) to {escape(str(output))}")
+    if log_mlflow:
+        params = {"objective": objective, "risk": risk, "top": top, "allow_out_of_domain": allow_out_of_domain,
+                  "model": uri, "grid_size": space.size}
+        print_run(log_search("screen", space_path, params, [space_path, output], model_uri=uri, tracking_uri=tracking_uri))

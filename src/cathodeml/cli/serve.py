@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from cathodeml.cli.common import ModelOption, USAGE, command, fail, load_model_or_fail, out
 from cathodeml.serve.settings import ServiceSettings
@@ -49,5 +50,5 @@ def serve(
     except ValidationError as exc:
         fail("; ".join(f"--{str(e['loc'][0]).removesuffix('_s').replace('_', '-')}: {e['msg']}" for e in exc.errors()), USAGE)
     m = load_model_or_fail(model)
-    out.print(f"serving {model or 'latest registered model'} on http://{host}:{port} (docs at /docs)")
+    out.print(f"serving {escape(model or 'latest registered model')} on http://{escape(host)}:{port} (docs at /docs)")
     run(create_app(m, settings=settings, model_uri=model or ""), host, port)

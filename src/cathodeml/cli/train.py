@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, err, fail, out
+from cathodeml.cli.common import RichProgress, TrackingOption, USAGE, command, fail, out, print_run
 from cathodeml.tracking.store import masked
 
 app = typer.Typer()
@@ -66,10 +66,11 @@ def train(
     out_dir: Annotated[str | None, typer.Option("--out", help="also write the model, metrics.json and plots here")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed for folds, XGBoost and Optuna [default: 42]")] = None,
     confidence: Annotated[float | None, typer.Option(help="prediction-interval level [default: 0.9]")] = None,
-    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log to MLflow (needs --out)")] = False,
+    log_mlflow: Annotated[bool, typer.Option("--mlflow/--no-mlflow", help="log to MLflow (--no-mlflow needs --out)")] = True,
 ) -> None:
     """Train one model per target with grouped-CV evaluation, conformal intervals and MLflow tracking."""
     import logging
+    import time
     import warnings
 
     from cathodeml.training.pipeline import run
@@ -77,7 +78,7 @@ def train(
 
     cfg = build_config(config, data=data, targets=tuple(targets) if targets else None, n_trials=n_trials,
                        timeout_s=timeout, storage=storage, study_name=study_name, tracking_uri=tracking_uri,
-                       out=out_dir, seed=seed, confidence=confidence, no_mlflow=no_mlflow)
+                       out=out_dir, seed=seed, confidence=confidence, no_mlflow=not log_mlflow)
     if not cfg.tracking.enabled and cfg.out is None:
         fail("--no-mlflow needs --out, or the model would be written nowhere", USAGE)
     if cfg.out is not None:
@@ -93,11 +94,11 @@ def train(
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mlflow").setLevel(logging.WARNING)
+    started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=UserWarning, module=r"mlflow\..*")
         res = run(cfg, progress=RichProgress(), data=dataset)
-    if res.run_id:
-        out.print(f"MLflow: run {res.run_id} at {escape(masked(res.tracking_uri or ''))}; registered [bold]{escape(res.model_uri or '')}[/]")
+    took = time.perf_counter() - started
     out.print(results_table(res.result.metrics))
     for t, splits in res.result.treatment_effects.items():
         te = splits.get("grouped", {}).get("xgboost")
@@ -107,8 +108,14 @@ def train(
     for t, a in res.result.model.anchors.items():
         out.print(f"control-anchored {t} ({a.n_pairs} literature pairs): MAE {a.mae_constant:.3g} with the median effect, "
                   f"{a.mae_model:.3g} with the model's, {a.mae_absolute:.3g} unanchored → uses the {a.mode} effect")
+    out.print(f"trained in {took:.0f} s")
     if cfg.out is not None:
-        out.print(f"model and metrics written to {escape(cfg.out)}")
+        folder = Path(cfg.out).resolve()
+        out.print(f"model: {escape(str(folder / 'model'))} (metrics.json, cv_table.csv and plots/ beside it in {escape(str(folder))})")
+    else:
+        out.print("model: in MLflow only (--out DIR also writes it, its metrics and plots to a folder)")
+    if res.run_id:
+        print_run(res, res.model_uri)
 
 
 @command(app, "tune")
@@ -131,7 +138,7 @@ def tune(
     cfg = build_config(config, targets=(target,), seed=seed, data=data, n_trials=n_trials, timeout_s=timeout,
                        storage=storage, study_name=study_name).with_default_storage()
     dataset = load_training_data(cfg.data)
-    with err.status(f"tuning {target} on {dataset.label} ({n_trials} trials) into {cfg.tuning.storage}"):
-        tuned = tune_target(cfg, dataset.frame, target, study_name)
+    out.print(f"tuning {target} on {escape(dataset.label)} ({n_trials} trials) into {escape(masked(cfg.tuning.storage or ''))}")
+    tuned = tune_target(cfg, dataset.frame, target, study_name, progress=RichProgress())
     out.print(f"study {escape(tuned.study_name_)}: {tuned.n_trials_} trials, best grouped-CV MAE {tuned.best_value_:.4g}")
     out.print(tuned.best_params_)

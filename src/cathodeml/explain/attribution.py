@@ -1,8 +1,9 @@
 """Which treatment matters: SHAP attributions per feature, per treatment group and per recipe.
 
 This is the only module that imports shap. TreeSHAP on each target's base learner gives one value
-per feature and recipe, in the target's model space (mAh/g, %, and **log10 Ω for Rct**; see
-:func:`cathodeml.schema.model_unit`), such that ``values.sum(1) + base_value == prediction``.
+per feature and recipe, in the target's model space (mAh/g for capacity, **ln(1 − R/100)** for
+retention learnt as fade — negative = more retention — and **log10 Ω for Rct**; see
+:attr:`TargetExplanation.unit`), such that ``values.sum(1) + base_value == prediction``.
 Each target's attributions are kept as a ``shap.Explanation`` (so every shap plot and tool works
 on them), and summing the signed values of the features of one treatment group (cathode,
 coating_chemistry, coating_amount, coating_process, regeneration, doping, protocol) answers
@@ -20,7 +21,8 @@ import pandas as pd
 
 from cathodeml.features.base import GROUPS
 from cathodeml.models.cathode_model import CathodeModel
-from cathodeml.schema import TARGETS, model_unit
+from cathodeml.models.transforms import get_transform, space_unit
+from cathodeml.schema import TARGET_UNITS, TARGETS
 
 
 @dataclass
@@ -30,6 +32,7 @@ class TargetExplanation:
     target: str
     shap_values: object  # shap.Explanation: values (n_recipes, n_features), base_values, data, feature_names
     prediction: np.ndarray  # the model's own prediction in model space (values add up to it)
+    transform: str = "identity"  # the target's model space (models.transforms): fade for retention, log10 for Rct
 
     @property
     def values(self) -> np.ndarray:
@@ -41,7 +44,12 @@ class TargetExplanation:
 
     @property
     def unit(self) -> str:
-        return model_unit(self.target)
+        """The unit of the SHAP values: the model space's (``ln(1 − R/100)`` for retention learnt as fade)."""
+        return space_unit(self.transform, TARGET_UNITS[self.target])
+
+    def in_target_units(self, z: np.ndarray | float) -> np.ndarray:
+        """Model-space values (a base value plus SHAP sums) back in the target's units."""
+        return get_transform(self.transform).inverse(np.asarray(z, dtype=float))
 
     def group_values(self, groups: dict[str, str], names: list[str]) -> pd.DataFrame:
         """Signed SHAP sums per treatment group: (n_recipes × groups)."""
@@ -150,5 +158,5 @@ class Explainer:
             for f, extra in reg.extra_by_feature(Xu).items():
                 values[:, names.index(f)] += extra
             full = shap.Explanation(values=values, base_values=sv.base_values, data=X, feature_names=names)
-            exp.targets[t] = TargetExplanation(t, full, reg.predict_model_space(X))
+            exp.targets[t] = TargetExplanation(t, full, reg.predict_model_space(X), reg.transform)
         return exp

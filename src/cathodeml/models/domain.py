@@ -32,8 +32,10 @@ target trained on fewer papers (no cross-paper validation is possible) never dec
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -336,3 +338,33 @@ def _group(n: int, checks: list[_Check]) -> tuple[np.ndarray, list[list[tuple[st
     return group, table
 
 
+
+
+# ---- reasons: the notes above, without what is particular to one candidate -------------------
+
+#: A note that informs without deciding ``in_domain`` (a target validated on too few papers).
+_INFORMATIVE = re.compile(r"not validated across papers\)$")
+#: ``[T model: ]column VALUE [unit] above training max …``: the candidate's own value dropped.
+_OUT_OF_RANGE = re.compile(r"^(?P<column>(?:\w+ model: )?\w+) -?[\d.]+(?:e[+-]?\d+)?(?: [^\d\s][^ ]*(?: %)?)? "
+                           r"(?P<rule>(?:above training max|below training min) .+)$")
+_DISTANCE = re.compile(r"\(distance [\d.]+ > ")
+
+
+def reason(note: str) -> str | None:
+    """The rule one domain note reports, shared by every candidate it applies to
+    (``anneal_temp_c above training max 600 °C``); None for a note that never decides ``in_domain``."""
+    if _INFORMATIVE.search(note):
+        return None
+    m = _OUT_OF_RANGE.match(note)
+    if m:
+        return f"{m['column']} {m['rule']}"
+    return _DISTANCE.sub("(distance > ", note)
+
+
+def count_reasons(notes: Iterable[str]) -> Counter[str]:
+    """How many candidates each reason puts out of the domain (``domain_notes`` texts; one
+    candidate may have several reasons)."""
+    counts: Counter[str] = Counter()
+    for text in notes:
+        counts.update({r for note in str(text).split("; ") if note and (r := reason(note)) is not None})
+    return counts

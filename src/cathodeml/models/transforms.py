@@ -49,3 +49,13 @@ def get_transform(name: str) -> Transform:
     if name not in TRANSFORMS:
         raise ValueError(f"transform {name!r} is not one of {', '.join(TRANSFORMS)}")
     return TRANSFORMS[name]
+
+
+#: How a value in each space is written, from the target's unit: what SHAP values are in.
+_SPACE_UNITS: dict[str, str] = {"identity": "{unit}", "log10": "log10({unit})", "fade": "ln(1 − R/100)"}
+
+
+def space_unit(name: str, unit: str) -> str:
+    """The unit of a target's model space: ``mAh/g``, ``log10(Ω)``, ``ln(1 − R/100)`` (R in %)."""
+    get_transform(name)
+    return _SPACE_UNITS[name].format(unit=unit)

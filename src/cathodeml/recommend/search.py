@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.models.cathode_model import CathodeModel
+from cathodeml.recommend.accounting import SearchReport, describe, groups, prediction_matrix, recipe_keys, same
 from cathodeml.recommend.space import SearchSpace
+from cathodeml.schema import PREDICTION_SUFFIXES
 from cathodeml.training.tune import quiet_optuna
 
 RISKS = ("pessimistic", "mean", "optimistic")
@@ -62,10 +64,19 @@ def feasible(space: SearchSpace, cands: pd.DataFrame, preds: pd.DataFrame, risk:
     return ok
 
 
-def recommend(
+@dataclass
+class Recommendation:
+    """The recommended recipes and the account of the search that found them."""
+
+    table: pd.DataFrame  # candidate columns, predictions, domain notes, ``same_prediction``
+    report: SearchReport
+
+
+def search(
     model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, on_generation: Callable[[int], None] = lambda n: None
-) -> pd.DataFrame:
-    """The Pareto set (at most ``cfg.n`` rows): candidate columns, predictions, domain notes.
+) -> Recommendation:
+    """NSGA-II over ``space``; the Pareto set with candidates the model cannot tell apart collapsed
+    (at most ``cfg.n`` rows), and a :class:`SearchReport` of what was evaluated and dropped, and why.
 
     ``on_generation`` is called after each generation (``cfg.population`` candidates); an
     exception it raises stops the search there — how the service cancels a search whose client
@@ -76,6 +87,8 @@ def recommend(
     missing = [t for t, _ in cfg.objectives if t not in model.targets]
     if missing:
         raise ValueError(f"objective(s) {missing} not predicted by this model (it has {', '.join(model.targets)})")
+    report = SearchReport(space.size, cfg.trials, cfg.n, cfg.allow_out_of_domain)
+    seen: set[int] = set()
     sampler = optuna.samplers.NSGAIISampler(population_size=cfg.population, seed=cfg.seed)
     with quiet_optuna():
         study = optuna.create_study(directions=["maximize" if mx else "minimize" for _, mx in cfg.objectives],
@@ -90,6 +103,7 @@ def recommend(
             preds = model.predict(cands)
             vals = scores(space, cfg, preds)
             ok = feasible(space, cands, preds, cfg.risk, cfg.allow_out_of_domain)
+            report.add(space, cands, preds, ok, cfg.risk, seen)
             for k, t in enumerate(batch):
                 t.set_constraint("infeasible", 0.0 if ok[k] else 1.0)  # > 0 = violated (NSGA-II ranks it last)
                 t.set_user_attr("feasible", bool(ok[k]))
@@ -100,15 +114,67 @@ def recommend(
             on_generation(len(batch))
         best = [t for t in study.best_trials if t.user_attrs["feasible"]]
     if not best:
-        return pd.DataFrame()
+        return Recommendation(pd.DataFrame(), report)
     index = np.unique(space.canonical_index([t.user_attrs["index"] for t in best]))  # each recipe once
     cands = space.candidates(index)
     preds = model.predict(cands)
-    out = pd.concat([cands, preds], axis=1)
     first, mx = cfg.objectives[0]
-    key = space.value_for(first, preds, mx, cfg.risk)
-    out = out.assign(_key=key.to_numpy()).sort_values("_key", ascending=not mx, kind="stable").drop(columns="_key")
-    return out.head(cfg.n).reset_index(drop=True)
+    order = np.argsort(-space.value_for(first, preds, mx, cfg.risk).to_numpy(dtype=float) * (1 if mx else -1), kind="stable")
+    table = pd.concat([cands, preds], axis=1).iloc[order].reset_index(drop=True)
+    table = collapse(model, space, cfg, table, index[order])
+    report.pareto, report.distinct = int(recipe_keys(cands).nunique()), len(table)
+    table = table.head(cfg.n).reset_index(drop=True)
+    report.returned = len(table)
+    return Recommendation(table, report)
+
+
+def recommend(
+    model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, on_generation: Callable[[int], None] = lambda n: None
+) -> pd.DataFrame:
+    """The Pareto set (at most ``cfg.n`` rows): candidate columns, predictions, domain notes
+    (:func:`search` without its report and its ``same_prediction`` column)."""
+    table = search(model, space, cfg, on_generation).table
+    return table.drop(columns=["same_prediction"], errors="ignore")
+
+
+def collapse(model: CathodeModel, space: SearchSpace, cfg: RecommendConfig, table: pd.DataFrame,
+             index: np.ndarray) -> pd.DataFrame:
+    """One row per group of candidates with the same objective predictions, intervals and domain
+    verdict (the first, i.e. the best ranked), with ``same_prediction`` naming the columns that
+    varied inside the group.
+
+    The group is widened along each varied column by trying every option of that column on the
+    kept recipe: the text then says how far the column may move without the model noticing
+    (``anneal_temp_c 300–600 °C give the same prediction``), not only which values NSGA-II drew.
+    """
+    # The objectives' predictions and intervals: what the search ranks (a 0.3 mAh/g difference in a
+    # capacity nobody asked to optimise does not make two anneal temperatures two recommendations).
+    pred_cols = [f"{t}{s}" for t, _ in cfg.objectives for s in PREDICTION_SUFFIXES] + \
+        [c for c in ("in_domain",) if c in table]
+    radices = tuple(int(r) for r in space.radices)
+    digits = np.stack(np.unravel_index(index, radices), axis=1) if space.dims else np.zeros((len(index), 0), np.int64)
+    kept, notes = [], []
+    for g in groups(table[pred_cols]):
+        kept.append(g[0])
+        # Columns whose *values* differ inside the group (a coating amount left empty on an
+        # uncoated recipe is not a value: those grid points are one recipe).
+        varied = {c: set(digits[g, d][table[c].iloc[g].notna().to_numpy()].tolist())
+                  for d, (c, _) in enumerate(space.dims) if table[c].iloc[g].nunique(dropna=True) > 1}
+        for d, (c, options) in enumerate(space.dims):
+            if c not in varied:
+                continue
+            probe = np.repeat(digits[g[0]][None, :], len(options), axis=0)
+            probe[:, d] = np.arange(len(options))
+            pc = space.candidates(space.index_of(probe))
+            pp = model.predict(pc)
+            ok = feasible(space, pc, pp, cfg.risk, cfg.allow_out_of_domain)
+            verdict = pp["in_domain"].to_numpy(dtype=bool) if "in_domain" in pp else np.ones(len(pp), bool)
+            alike = same(prediction_matrix(pp[pred_cols]), prediction_matrix(table.iloc[[g[0]]][pred_cols]))
+            alike &= ok & pc[c].notna().to_numpy()
+            alike &= verdict == bool(table["in_domain"].iloc[g[0]]) if "in_domain" in table else True
+            varied[c] |= set(np.flatnonzero(alike).tolist())
+        notes.append(describe(space, varied, [t for t, _ in cfg.objectives]) if varied else "")
+    return table.iloc[kept].assign(same_prediction=notes).reset_index(drop=True)
 
 
 def top_treatments(model: CathodeModel, candidates: pd.DataFrame, k: int = 3) -> pd.Series:

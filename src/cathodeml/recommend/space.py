@@ -292,16 +292,29 @@ class SearchSpace:
         col = f"{target}_{'lower' if lower else 'upper'}"
         return preds[col].fillna(preds[f"{target}_pred"])  # no interval (tiny data) → the point
 
-    def feasible(self, candidates: pd.DataFrame, preds: pd.DataFrame, risk: str) -> np.ndarray:
-        ok = np.ones(len(candidates), dtype=bool)
+    def violations(self, candidates: pd.DataFrame, preds: pd.DataFrame, risk: str) -> dict[str, np.ndarray]:
+        """Per constraint (named as the user wrote it, with the bound a target constraint is
+        applied to), the candidates that break it."""
+        out: dict[str, np.ndarray] = {}
         for c in self.constraints:
             if c.column in TARGETS:
-                ok &= c.mask(self.value_for(c.column, preds, c.op in (">=", ">"), risk))
+                at_least = c.op in (">=", ">")
+                ok = c.mask(self.value_for(c.column, preds, at_least, risk))
+                bound = "point prediction" if risk == "mean" else \
+                    f"{'lower' if (risk == 'pessimistic') == at_least else 'upper'} interval bound"
+                name = f"{c} ({bound})"
             elif c.column in candidates:
                 # An empty recipe value means "not applicable" (no coating → no coating amount): it passes.
-                ok &= c.mask(candidates[c.column]) | candidates[c.column].isna().to_numpy()
+                ok, name = c.mask(candidates[c.column]) | candidates[c.column].isna().to_numpy(), str(c)
             else:
-                ok &= False
+                ok, name = np.zeros(len(candidates), dtype=bool), str(c)
+            out[name] = out.get(name, np.zeros(len(candidates), dtype=bool)) | ~ok
+        return out
+
+    def feasible(self, candidates: pd.DataFrame, preds: pd.DataFrame, risk: str) -> np.ndarray:
+        ok = np.ones(len(candidates), dtype=bool)
+        for broken in self.violations(candidates, preds, risk).values():
+            ok &= ~broken
         return ok
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from cathodeml.atomic import check_not_input, replacing
+from cathodeml.atomic import check_not_input
 from cathodeml.data.io import iter_checked_chunks
 from cathodeml.models.cathode_model import CathodeModel
 from cathodeml.schema import PREDICTION_COLUMNS
+from cathodeml.tables import table_format, table_writer
 
 
 def count_rows(path: Path) -> int:
@@ -35,15 +36,17 @@ def predict_file(
     chunksize: int = 100_000,
     on_chunk: Callable[[int], None] = lambda n: None,
 ) -> int:
-    """Predict every row of ``source`` into ``output`` (CSV); return the number of rows."""
+    """Predict every row of ``source`` into ``output`` (CSV, or the table format its suffix names:
+    :mod:`cathodeml.tables`); return the number of rows."""
     source, output = Path(source), Path(output)
     check_not_input(output, source)
+    table_format(output)  # an unknown suffix is refused before anything is written
     total = 0
-    with replacing(output) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
-        for i, (raw, typed) in enumerate(iter_checked_chunks(source, chunksize)):
+    with table_writer(output) as write:  # atomic: an existing output stays until the new one is whole
+        for raw, typed in iter_checked_chunks(source, chunksize):
             preds = model.predict(typed, validate=False)
             keep = raw.drop(columns=[c for c in raw.columns if c in PREDICTION_COLUMNS])
-            keep.join(preds).to_csv(f, header=(i == 0), index=False, float_format="%.6g")
+            write(keep.join(preds))
             total += len(raw)
             on_chunk(len(raw))
     return total

@@ -35,19 +35,28 @@ def latest_version_uri(tracking_uri: str, name: str = DEFAULT_REGISTERED_MODEL) 
     return f"models:/{name}/{max(int(v.version) for v in versions)}"
 
 
+def model_uri(uri: str | Path | None = None, *, tracking_uri: str | None = None,
+              runs_dir: str | Path | None = None) -> str:
+    """The model :func:`load_model` loads, named for a run's lineage: a directory as an absolute
+    path, an MLflow URI as given, and no URI as the latest registered version (``models:/cathodeml/N``)."""
+    if uri is not None:
+        return str(uri) if is_mlflow_uri(uri) else str(Path(uri).resolve())
+    folder = default_runs_dir(runs_dir)
+    if is_embedded(tracking_uri) and not (folder / "mlflow.db").exists():
+        raise ModelNotFoundError(
+            f"no --model given and no local model store at {folder}/mlflow.db; "
+            "run `cathodeml train` first or pass --model DIR_OR_URI"
+        )
+    return latest_version_uri(resolve_tracking_uri(tracking_uri, runs_dir))
+
+
 def load_model(uri: str | Path | None = None, *, tracking_uri: str | None = None,
                runs_dir: str | Path | None = None) -> CathodeModel:
     """Load a :class:`CathodeModel` from a directory, a file or an MLflow URI (see module doc)."""
     if uri is not None and not is_mlflow_uri(uri):
         return load_local_model(uri)
     resolved = resolve_tracking_uri(tracking_uri, runs_dir)
-    folder = default_runs_dir(runs_dir)
-    if uri is None and is_embedded(tracking_uri) and not (folder / "mlflow.db").exists():
-        raise ModelNotFoundError(
-            f"no --model given and no local model store at {folder}/mlflow.db; "
-            "run `cathodeml train` first or pass --model DIR_OR_URI"
-        )
-    uri = str(uri) if uri is not None else latest_version_uri(resolved)
+    uri = model_uri(uri, tracking_uri=tracking_uri, runs_dir=runs_dir)
     with tempfile.TemporaryDirectory(prefix="cathodeml-model-") as tmp:
         try:
             local = download(uri, resolved, Path(tmp))

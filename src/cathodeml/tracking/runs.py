@@ -57,6 +57,10 @@ class Run:
         for k, v in tags.items():
             self.client.set_tag(self.run_id, k, str(v))
 
+    def describe(self, text: str) -> None:
+        """Replace the run's description (``mlflow.note.content``, markdown in the UI)."""
+        self.set_tags({"mlflow.note.content": text})
+
     def log_dict(self, obj: dict, name: str) -> None:
         self.client.log_dict(self.run_id, obj, name)
 
@@ -141,15 +145,31 @@ def experiment_id(client: Any, name: str, artifact_location: str | None) -> str:
         return exp.experiment_id
 
 
+#: Experiment tags: MLflow 3's UI opens an experiment without a kind on its GenAI pages (traces,
+#: evaluations); this kind opens it on its runs — parameters, metrics, plots, models.
+EXPERIMENT_KIND = {"mlflow.experimentKind": "custom_model_development"}
+
+
+def describe_experiment(client: Any, exp_id: str, description: str = "") -> None:
+    """Give an experiment its kind and, when it has none yet, a description (kept if a user edited it)."""
+    tags = client.get_experiment(exp_id).tags
+    wanted = EXPERIMENT_KIND | ({"mlflow.note.content": description} if description else {})
+    for key, value in wanted.items():
+        if key not in tags:
+            client.set_experiment_tag(exp_id, key, value)
+
+
 @contextmanager
 def start_run(experiment: str, run_name: str, *, tracking_uri: str | None = None, runs_dir: str | Path | None = None,
-              tags: dict[str, str] | None = None, description: str = "") -> Iterator[Run]:
-    """Open a run in ``experiment`` of the store ``tracking_uri`` resolves to (see :mod:`.store`)."""
+              tags: dict[str, str] | None = None, description: str = "", experiment_description: str = "") -> Iterator[Run]:
+    """Open a run in ``experiment`` of the store ``tracking_uri`` resolves to (see :mod:`.store`);
+    ``description`` is the run's note (the Description of its page in the MLflow UI)."""
     uri = resolve_tracking_uri(tracking_uri, runs_dir)
     if is_embedded(tracking_uri):
         default_runs_dir(runs_dir).mkdir(parents=True, exist_ok=True)
     client = make_client(uri)
     exp_id = experiment_id(client, experiment, artifact_location(uri))
+    describe_experiment(client, exp_id, experiment_description)
     all_tags = dict(tags or {}) | ({"mlflow.note.content": description} if description else {})
     run = client.create_run(exp_id, run_name=run_name, tags=all_tags)
     handle = Run(client, run.info.run_id, exp_id, uri)

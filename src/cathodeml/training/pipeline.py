@@ -13,9 +13,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cathodeml import __version__
 from cathodeml.explain.attribution import Explainer
 from cathodeml.explain.plots import plot_global_importance
-from cathodeml.schema import TARGETS
+from cathodeml.schema import TARGETS, model_unit
 from cathodeml.training.config import TrainConfig
 from cathodeml.training.reports import IMPORTANCE_PLOT, write_outputs
 from cathodeml.training.train import Progress, TrainingData, TrainResult, load_training_data, train
@@ -29,6 +30,8 @@ class RunResult:
     run_id: str | None = None
     tracking_uri: str | None = None
     model_uri: str | None = None
+    experiment_id: str | None = None
+    run_name: str | None = None
 
 
 def _metric_items(metrics: dict) -> dict[str, float]:
@@ -54,11 +57,15 @@ def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingD
 
     from cathodeml.tracking.runs import start_run
 
-    description = (f"cathodeml train on {data.label}: {len(data.frame)} rows, {data.frame['source'].nunique()} "
-                   f"sources; targets {', '.join(cfg.targets)}; {cfg.tuning.n_trials} Optuna trials per target")
-    with start_run(cfg.tracking.experiment, f"train-{len(data.frame)}rows", tracking_uri=cfg.tracking.uri,
-                   runs_dir=cfg.runs_dir, description=description,
-                   tags={"cathodeml.command": "train", "data_sha256": data.sha256}) as mlrun:
+    description = (f"`cathodeml train` on **{data.label}**: {len(data.frame)} rows, {data.frame['source'].nunique()} "
+                   f"sources; targets {', '.join(cfg.targets)}; "
+                   + (f"{cfg.tuning.n_trials} Optuna trials per target" if cfg.tuning.n_trials else "default XGBoost parameters"))
+    name = run_name(data, cfg)
+    with start_run(cfg.tracking.experiment, name, tracking_uri=cfg.tracking.uri,
+                   runs_dir=cfg.runs_dir, description=description, experiment_description=EXPERIMENT_NOTE,
+                   tags={"cathodeml.command": "train", "data_sha256": data.sha256, "cathodeml.data": data.label,
+                         "cathodeml.targets": ",".join(cfg.targets), "cathodeml.n_trials": cfg.tuning.n_trials,
+                         "cathodeml.version": __version__}) as mlrun:
         result = train(cfg, data.frame, data_sha256=data.sha256, progress=progress,
                        trial_callback=mlrun.trial_callback)
         paths = write_outputs(result, out)
@@ -80,4 +87,29 @@ def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingD
         mlrun.log_artifact(paths["metrics"])
         example = data.frame.drop(columns=list(TARGETS)).head(3)
         uri = mlrun.log_model(paths["model"], tuple(result.model.targets), example, cfg.tracking.registered_model)
-    return RunResult(result, data, paths, mlrun.run_id, mlrun.tracking_uri, uri)
+        mlrun.set_tags({"cathodeml.model_uri": uri})
+        mlrun.describe(description + "\n\n" + summary(result.metrics) + f"\n\nModel: `{uri}`")
+    return RunResult(result, data, paths, mlrun.run_id, mlrun.tracking_uri, uri, mlrun.experiment_id, name)
+
+
+#: The description of the training experiment in the MLflow UI.
+EXPERIMENT_NOTE = ("`cathodeml train` runs: one parent run per training (parameters, grouped- and random-CV "
+                   "metrics, parity and treatment-importance plots, the packaged model), a child run per Optuna trial.")
+
+
+def run_name(data: TrainingData, cfg: TrainConfig) -> str:
+    """``train cathodeml-literature v1.3.0, 233 rows, defaults``: what a row of the runs table says."""
+    n = cfg.tuning.n_trials
+    how = f"{n} Optuna trial{'s' if n != 1 else ''} per target" if n else "defaults"
+    return f"train {Path(data.label).name}, {len(data.frame)} rows, {how}"
+
+
+def summary(metrics: dict) -> str:
+    """Grouped-CV MAE per target (random CV where no grouped estimate exists), for the run's note."""
+    parts = []
+    for t, splits in metrics.items():
+        split = "grouped" if "grouped" in splits else "random"
+        m = splits.get(split, {}).get("xgboost", {})
+        if m:
+            parts.append(f"{t} {m['mae']:.3g} {model_unit(t)} ({split} CV, n={m['n']})")
+    return "MAE: " + "; ".join(parts) if parts else ""

@@ -25,6 +25,7 @@ from cathodeml.models.estimators import LEARNERS
 from cathodeml.models.anchoring import Anchor
 from cathodeml.models.physics import PHYSICS, regressor_for
 from cathodeml.models.target import TargetRegressor
+from cathodeml.progress import Progress
 from cathodeml.schema import LOG10_TARGETS
 from cathodeml.training.config import TrainConfig
 from cathodeml.training.anchoring import fit_anchor
@@ -45,14 +46,6 @@ class TrainResult:
     data_sha256: str
     best_params: dict[str, dict[str, Any]] = field(default_factory=dict)
     diagnostics: dict[str, dict[str, Any]] = field(default_factory=dict)  # subgroup coverage, domain in/out
-
-
-class Progress:
-    """Progress hooks (the CLI plugs rich bars in; library callers may pass nothing)."""
-
-    def start(self, total: int, description: str) -> None: ...
-    def advance(self) -> None: ...
-    def stop(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -204,15 +197,23 @@ def cv_table(metrics: Metrics) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def tune_target(cfg: TrainConfig, frame: pd.DataFrame, target: str, study_name: str) -> TunedRegressor:
+def tune_target(cfg: TrainConfig, frame: pd.DataFrame, target: str, study_name: str, *,
+                progress: Progress | None = None) -> TunedRegressor:
     """Run ``cfg.tuning.n_trials`` trials for one target into the study ``{study_name}-{target}``
     (created or extended in ``cfg.tuning.storage``); ``train`` with the same study name uses
-    its best parameters."""
+    its best parameters. ``progress`` advances once per trial and once for the refit (a
+    ``--timeout`` may end the trials early)."""
+    progress = progress or Progress()
     featurizer = RecipeFeaturizer().fit(frame)
     rows = rows_for(cfg, frame, featurizer, target)
     if rows.n < 3:
         raise ValueError(f"{target}: {rows.n} measured rows; tuning needs at least 3")
     tuned = estimator_for(cfg, target, featurizer.feature_sources_, study_name=f"{study_name}-{target}",
                           storage=cfg.tuning.storage)
-    _fit(tuned, rows)
+    progress.start(cfg.tuning.n_trials + 1, f"tuning {target}")
+    try:
+        _fit(tuned, rows, [lambda study, trial: progress.advance()])
+        progress.advance()
+    finally:
+        progress.stop()
     return tuned
