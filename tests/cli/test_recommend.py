@@ -22,7 +22,7 @@ def test_recommend_writes_table_plot_and_run(model_dir, tracking_uri, tmp_path, 
     assert 0 < len(rec) <= 5 and "top_treatments" in rec and (tmp_path / "rec.png").stat().st_size > 1000
     assert (rec["coating_wt_pct"].dropna() <= 2).all()
     assert not rec.drop(columns="top_treatments").duplicated().any()
-    run_id = res.output.split("MLflow: run ")[1].split()[0]
+    run_id = res.output.split("MLflow: run ")[1].split("(")[1].split(")")[0]  # "name" (id)
     assert client(tracking_uri).get_run(run_id).data.params["model"] == str(model_dir)
 
 

@@ -15,19 +15,21 @@ def exp(model, shipped_frame):
 
 def test_global_importance_has_one_panel_per_target(exp, tmp_path):
     path = plot_global_importance(exp, tmp_path / "imp.png")
-    assert png_size(path) == (round(4.2 * 3 * 120), round(3.6 * 120))  # 3 targets side by side, 120 dpi
+    w, h = png_size(path)
+    assert w > 2.5 * h, "3 targets side by side"
 
 
 def test_beeswarm_grows_with_the_features_shown(exp, tmp_path):
     small = plot_beeswarm(exp, "retention_pct", tmp_path / "b5.png", top=5)
     large = plot_beeswarm(exp, "retention_pct", tmp_path / "b15.png", top=15)
-    assert png_size(small) == (round(9.5 * 120), round((0.38 * 5 + 1.6) * 120))
-    assert png_size(large)[1] == round((0.38 * 15 + 1.6) * 120)
+    assert png_size(small)[0] == png_size(large)[0]
+    assert png_size(large)[1] > png_size(small)[1] + 0.3 * 120 * 10, "one row per feature shown"
 
 
 def test_waterfall_per_recipe(exp, tmp_path):
     path = plot_waterfall(exp, "rct_ohm", 3, tmp_path / "w" / "0004_rct_ohm.png")
-    assert png_size(path) == (round(6.5 * 120), round(3.8 * 120))
+    w, h = png_size(path)
+    assert 1.2 * h < w < 3 * h
 
 
 def test_features_behind_the_explanation(exp):

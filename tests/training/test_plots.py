@@ -14,4 +14,5 @@ def test_parity_plot_skips_unpredicted_rows(tmp_path):
     metrics = oof.metrics()
     assert metrics["n"] == 3 and metrics["coverage"] == 2 / 3  # the last row lies outside its interval
     path = parity_plot(oof, "capacity_mah_g", metrics, tmp_path / "p" / "parity.png")
-    assert png_size(path) == (round(5.2 * 120), round(5.0 * 120))
+    w, h = png_size(path)
+    assert abs(w - h) < 0.1 * w, "a parity plot is square-ish (equal axes)"

@@ -23,7 +23,8 @@ def test_out_folder_holds_model_metrics_table_effects_and_plots(tiny_model_dir, 
     assert set(diagnostics["subgroups_and_domain"]["retention_pct"]["domain"]) >= {"in_domain_share", "mae_in", "mae_out"}
     table = pd.read_csv(tiny_model_dir / "cv_table.csv")
     assert len(table) == 18 and set(table["split"]) == {"grouped", "random"}
-    assert png_size(tiny_model_dir / "plots" / "parity_retention_pct.png") == (624, 600)
+    w, h = png_size(tiny_model_dir / "plots" / "parity_retention_pct.png")
+    assert abs(w - h) < 0.1 * w
 
 
 def test_the_written_model_predicts_like_the_trained_one(tiny_model_dir, synthetic_training):

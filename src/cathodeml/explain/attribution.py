@@ -158,5 +158,5 @@ class Explainer:
             for f, extra in reg.extra_by_feature(Xu).items():
                 values[:, names.index(f)] += extra
             full = shap.Explanation(values=values, base_values=sv.base_values, data=X, feature_names=names)
-            exp.targets[t] = TargetExplanation(t, full, reg.predict_model_space(X), reg.transform)
+            exp.targets[t] = TargetExplanation(t, full, reg.predict_model_space(X), reg.target_transform)
         return exp
