@@ -75,3 +75,8 @@ class ConfigError(CathodeMLError, ValueError):
 
 class ModelNotFoundError(CathodeMLError, FileNotFoundError):
     """No model at the given place; the message says what was tried."""
+
+
+class DatasetError(CathodeMLError, ValueError):
+    """A user dataset (``cathodeml data add|show|remove``, ``train --data lab:NAME``) that cannot be
+    used as asked: an unknown lab or version, datasets that clash when trained together."""

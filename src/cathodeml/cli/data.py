@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cathodeml.cli import labs
 from cathodeml.cli.common import command, out, refuse_same_file, report_problems
 
 app = typer.Typer(help="Validate, inspect and describe recipe tables.", no_args_is_help=True)
@@ -85,3 +86,6 @@ def card(
     refuse_same_file(output, path)
     output.write_text(datacard.to_json(), encoding="utf-8")
     out.print(f"wrote {escape(str(output))} ({datacard.row_count} rows, {len(datacard.sources)} sources)")
+
+
+app.registered_commands.extend(labs.app.registered_commands)  # add, list, show, remove: your lab's datasets
