@@ -69,9 +69,13 @@ def log_datasets(run, parts: tuple[DatasetRecord, ...] | list[DatasetRecord], fr
     import mlflow.data
     from mlflow.entities import Dataset, DatasetInput, InputTag
 
+    import warnings
+
     inputs = []
     for part, frame in zip(parts, frames):
-        ds = mlflow.data.from_pandas(frame, source=str(part.path), name=part.label, digest=part.sha256[:16]).to_dict()
+        with warnings.catch_warnings():  # MLflow's hints on source kinds and integer columns: not the user's concern
+            warnings.simplefilter("ignore", UserWarning)
+            ds = mlflow.data.from_pandas(frame, source=str(part.path), name=part.label, digest=part.sha256[:16]).to_dict()
         entity = Dataset(name=ds["name"], digest=ds["digest"], source_type=ds["source_type"], source=ds["source"],
                          schema=ds.get("schema"), profile=json.dumps(profile(part)))
         tags = [InputTag("mlflow.data.context", context), InputTag("cathodeml.dataset", part.name),

@@ -105,14 +105,16 @@ def dataset_metrics(result: TrainResult, data: TrainingData, cfg: TrainConfig, *
     return out
 
 
-def validation_status(result: TrainResult, cfg: TrainConfig) -> dict[str, dict[str, Any]]:
-    """Per target: rows and sources trained on, whether grouped CV ran, whether it has an interval,
-    and one sentence saying so. A target is *validated* when it has rows from at least
-    ``cfg.domain.min_sources`` sources and enough rows to calibrate its interval."""
+def validation_status(result: TrainResult, cfg: TrainConfig, frame) -> dict[str, dict[str, Any]]:
+    """Per target: measured rows and sources of ``frame`` (the training frame) it was trained on,
+    whether grouped CV ran, whether it has an interval, and one sentence saying so. A target is
+    *validated* when it has rows from at least ``cfg.domain.min_sources`` sources and enough rows
+    to calibrate its interval."""
     need = min_calibration_rows(cfg.confidence)
     out = {}
     for t, reg in result.model.targets.items():
-        n, k = int(reg.n_train_), int(reg.n_sources_)
+        measured = frame[t].notna()
+        n, k = int(measured.sum()), int(frame.loc[measured, "source"].nunique())
         cal = getattr(reg, "calibration_", None)
         interval = cal is not None and np.isfinite(cal.quantiles.get(-1, np.nan))
         grouped = "grouped" in result.metrics.get(t, {})
@@ -133,7 +135,7 @@ def annotate(result: TrainResult, data: TrainingData, cfg: TrainConfig) -> None:
     """Add ``by_dataset`` (:func:`dataset_metrics`) and ``validation`` (:func:`validation_status`)
     to each target's ``result.diagnostics``."""
     by = dataset_metrics(result, data, cfg)
-    status = validation_status(result, cfg)
+    status = validation_status(result, cfg, data.frame)
     for t in result.model.targets:
         d = result.diagnostics.setdefault(t, {})
         d["validation"] = status[t]
