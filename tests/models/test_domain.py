@@ -128,10 +128,10 @@ def test_per_target_nearest_distance_equals_brute_force(split_frame):
 
     featurizer, domain = _fitted_domain(split_frame)
     X = featurizer.transform(synthetic_frame(seed=3))
-    got = domain._nearest(X, domain._scopes())
-    A = domain._scaled(X).astype(np.float64)
-    T = domain.train_.astype(np.float64)
-    d = np.sqrt(((A[:, None, :] - T[None, :, :]) ** 2).sum(axis=2))
-    np.testing.assert_allclose(got[""], d.min(axis=1), rtol=1e-4, atol=1e-2)
-    for name, scope in domain.targets_.items():
-        np.testing.assert_allclose(got[name], d[:, scope.members].min(axis=1), rtol=1e-4, atol=1e-2)
+    X_train = featurizer.transform(split_frame)
+    masks = {t: split_frame[t].notna().to_numpy() for t in domain.targets_}
+    for name, space, rows in [("", domain.space_, np.ones(len(split_frame), bool))] + \
+            [(t, s.space, masks[t]) for t, s in domain.targets_.items()]:
+        A, T = space.scaled(X).astype(np.float64), space.scaled(X_train[rows]).astype(np.float64)
+        d = np.sqrt(((A[:, None, :] - T[None, :, :]) ** 2).sum(axis=2))
+        np.testing.assert_allclose(space.nearest(X), d.min(axis=1), rtol=1e-4, atol=1e-2, err_msg=name)

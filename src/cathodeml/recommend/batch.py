@@ -18,8 +18,9 @@ every recipe already kept â€” and to every recipe the lab has already measured â
 standardised as the applicability domain does). Its default is the median distance between a
 training recipe and its nearest other one: two picks differ at least as much as two typical
 distinct recipes of the training data. When fewer than K candidates pass, the distance is halved
-(at most :data:`RELAXATIONS` times) and the one used is reported. Recipes identical in that space
-(they differ only in columns the model does not read) are never both kept.
+(at most :data:`RELAXATIONS` times), then to 0 (distinct points only), and the one used is
+reported. Recipes identical in that space (they differ only in columns the model does not read)
+fill the batch only when nothing else is left.
 
 Candidates outside the applicability domain are left out unless ``allow_out_of_domain``. The
 candidates are a frame (a lab's list of feasible recipes, or a search space's grid: see
@@ -189,6 +190,9 @@ def propose(model: CathodeModel, candidates: pd.DataFrame, cfg: BatchConfig, *, 
         kept = _greedy(order, points, taken, cfg.k, d_min)
     if len(kept) < min(cfg.k, len(order)):
         d_min, kept = 0.0, _greedy(order, points, taken, cfg.k, 0.0)
+    if len(kept) < min(cfg.k, len(order)):  # the model cannot tell the rest from a kept or measured recipe
+        kept += [int(i) for i in order if int(i) not in kept][: cfg.k - len(kept)]
+        kept.sort(key=lambda i: -score[i])
     table = pd.concat([typed.iloc[kept].reset_index(drop=True), preds.iloc[kept].reset_index(drop=True)], axis=1)
     table["acquisition"] = score[kept]
     return Batch(table, d_min, requested, len(typed), int(ok.sum()), best)
