@@ -114,3 +114,32 @@ def test_the_fill_in_table_goes_back_in_through_data_add(model, space, tmp_path)
     assert added.version.rows == 2 and "retention_pct_pred" not in stored  # predictions are not stored
     assert next_batch_name("demo", stored) == "batch-04"
     assert next_batch_name("demo", None) == "batch-01"
+
+
+def test_another_targets_narrow_domain_does_not_exclude_a_candidate(tmp_path):
+    """A lab's few EIS rows make a validated Rct model that has only seen Al2O3; a LiAlO2 coating
+    the retention model knows stays eligible for a retention batch (and its notes say why Rct
+    would not trust it)."""
+    from cathodeml.data.rules import check_frame
+    from cathodeml.training.config import TrainConfig
+    from cathodeml.training.datasets import load_data
+    from cathodeml.training.train import train
+    from tests.conftest import synthetic_recipes
+    from tests.lab_tables import lab_table, write
+
+    papers = synthetic_recipes(n_sources=4, per_source=6)
+    papers[["rct_ohm", "rct_after_cycles"]] = None
+    papers.loc[papers["coating"] == "Al2O3", "coating"] = "LiAlO2"
+    LabStore().add(write(lab_table(3, 4), tmp_path / "lab.csv"), "demo")  # 12 Rct rows, 3 batches, Al2O3
+    data = load_data([str(write(papers, tmp_path / "papers.csv")), "lab:demo"])
+    model = train(TrainConfig(xgboost={"n_estimators": 40}, targets=("retention_pct", "rct_ohm")), data.frame,
+                  evaluate=False).model
+    frame = check_frame(pd.DataFrame([{"cathode": "NCM811", "coating": "LiAlO2", "coating_wt_pct": 1.0,
+                                       "regen_method": "none", "electrolyte": "liquid", "cell_type": "half",
+                                       "v_min": 2.8, "v_max": 4.3, "cycle_c_rate": 1.0, "cycles": 100,
+                                       "rct_after_cycles": 100}]).astype(str)).frame
+    batch = propose(model, frame, BatchConfig(("retention_pct", True), k=1), validate=False)
+    assert len(batch.table) == 1 and not batch.table["in_domain"].iloc[0]
+    assert "rct_ohm model: coating element Li never seen" in batch.table["domain_notes"].iloc[0]
+    rct = propose(model, frame, BatchConfig(("rct_ohm", False), k=1), validate=False)
+    assert rct.table.empty  # for an Rct batch the Rct model's domain does decide

@@ -18,6 +18,11 @@ app = typer.Typer()
 LabOption = Annotated[str, typer.Option("--lab", help="lab dataset name (lower case, digits, - and _)")]
 
 
+def _when(iso: str) -> str:
+    """``2026-12-02T01:34:40+00:00`` → ``2026-12-02 01:34 UTC``."""
+    return f"{iso[:16].replace('T', ' ')} UTC"
+
+
 def _fmt(v, digits: int = 3) -> str:
     return "—" if v is None or v != v else f"{v:.{digits}g}"
 
@@ -62,7 +67,7 @@ def list_labs() -> None:
         ds = store.get(name)
         cur = ds.current
         t.add_row(escape(name), str(cur.version) if cur else "—", str(cur.rows) if cur else "0",
-                  str(len(cur.rows_per_source)) if cur else "0", cur.created_at if cur else "(all removed)")
+                  str(len(cur.rows_per_source)) if cur else "0", _when(cur.created_at) if cur else "(all removed)")
     out.print(t)
 
 
@@ -86,8 +91,8 @@ def show(
     for col in ("version", "created", "rows", "added", "from file", "sha256", "runs", "state"):
         t.add_column(col, justify="right" if col in ("version", "rows", "added", "runs") else "left")
     for v in ds.versions:
-        state = f"removed {v.removed_at}" if v.removed else ("current" if ds.current and v.version == ds.current.version else "")
-        t.add_row(str(v.version), v.created_at, str(v.rows), f"+{v.rows_added}", escape(Path(v.added_from).name),
+        state = f"removed {_when(v.removed_at)}" if v.removed else ("current" if ds.current and v.version == ds.current.version else "")
+        t.add_row(str(v.version), _when(v.created_at), str(v.rows), f"+{v.rows_added}", escape(Path(v.added_from).name),
                   v.sha256[:12], str(used.get(str(v.version), 0)), state)
     out.print(t)
     chosen = ds.version(version)
@@ -102,9 +107,9 @@ def show(
     else:
         r_t = Table(title="MLflow runs that used it (newest first)", title_justify="left")
         for col in ("version", "run id", "command", "experiment", "started", "status"):
-            r_t.add_column(col)
+            r_t.add_column(col, no_wrap=col in ("run id", "started", "command"), min_width=32 if col == "run id" else None)
         for r in runs:
-            r_t.add_row(r.version, r.run_id, escape(r.command), escape(r.experiment), r.started, r.status)
+            r_t.add_row(r.version, r.run_id, escape(r.command), escape(r.experiment), _when(r.started), r.status)
         out.print(r_t)
     for uri, v in model_versions_using(lab, tracking_uri=tracking_uri):
         out.print(f"registered model {escape(uri)} saw version {escape(v)}")

@@ -22,7 +22,8 @@ distinct recipes of the training data. When fewer than K candidates pass, the di
 reported. Recipes identical in that space (they differ only in columns the model does not read)
 fill the batch only when nothing else is left.
 
-Candidates outside the applicability domain are left out unless ``allow_out_of_domain``. The
+Candidates outside the applicability domain of the objective (:func:`objective_domain`) are left
+out unless ``allow_out_of_domain``. The
 candidates are a frame (a lab's list of feasible recipes, or a search space's grid: see
 :func:`propose_from_space`); :func:`fill_in_table` turns the pick into the CSV a scientist fills
 in with the measurements and gives to ``cathodeml data add``.
@@ -108,6 +109,24 @@ def best_measured(measured: pd.DataFrame | None, objective: tuple[str, bool]) ->
     return float(values.max() if objective[1] else values.min())
 
 
+def objective_domain(model: CathodeModel, frame: pd.DataFrame, target: str) -> np.ndarray:
+    """In the domain that matters for a batch on ``target``: what all training rows have seen and,
+    when ``target``'s model is validated, what it has seen. Another target's narrower domain (an Rct
+    model trained on a lab's few EIS rows) is shown in ``domain_notes`` but does not exclude."""
+    from dataclasses import replace
+
+    from cathodeml.features.recipe import as_recipe_frame
+
+    dom = model.domain
+    frame = as_recipe_frame(frame.reset_index(drop=True))
+    X = model.featurize(frame)
+    ok = replace(dom, targets_={}).assess(frame, X)["in_domain"].to_numpy(dtype=bool)
+    scope = dom.targets_.get(target)
+    if scope is not None and scope.n_sources >= dom.min_sources and scope.n_rows >= dom.min_rows:
+        ok &= dom.assess(frame, X, target=target)["in_domain"].to_numpy(dtype=bool)
+    return ok
+
+
 def coordinates(model: CathodeModel, frame: pd.DataFrame, target: str) -> np.ndarray:
     """Recipes as points of ``target``'s model feature space, standardised as its domain does."""
     X = model.featurize(frame)
@@ -175,8 +194,8 @@ def propose(model: CathodeModel, candidates: pd.DataFrame, cfg: BatchConfig, *, 
     ok = np.isfinite(score)
     if eligible is not None:
         ok &= np.asarray(eligible, dtype=bool)
-    if not cfg.allow_out_of_domain and "in_domain" in preds:
-        ok &= preds["in_domain"].to_numpy(dtype=bool)
+    if not cfg.allow_out_of_domain and model.domain is not None:
+        ok &= objective_domain(model, typed, t)
     order = np.flatnonzero(ok)[np.argsort(-score[ok], kind="stable")]
     points = coordinates(model, typed, t)
     taken = coordinates(model, measured.reset_index(drop=True), t) if measured is not None and len(measured) else \
