@@ -66,6 +66,10 @@ def test_clashing_datasets_are_refused_with_every_clash(papers_csv, lab, tmp_pat
     assert "1 source value(s)" in text and "'10.0000/synthetic.0'" in text
     with pytest.raises(DatasetError, match="lab:demo is given more than once"):
         load_data(["lab:demo", "lab:demo@1"])
+    controls = write(synthetic_recipes(n_sources=1, per_source=2).assign(control_retention_pct=80.0),
+                     tmp_path / "controls.csv")
+    with pytest.raises(DatasetError, match="control_retention_pct filled in"):
+        load_data(str(controls))
 
 
 def test_a_lab_file_changed_outside_cathodeml_is_refused(lab):

@@ -180,7 +180,7 @@ def recommend_batch(*, space_path: Path, output: Path, objectives: str, model: s
     """``cathodeml recommend --batch K``: the next batch as a CSV to fill in (see recommend.batch)."""
     from cathodeml.data.labs import DEFAULT_LAB, LabStore, check_name
     from cathodeml.errors import SpaceError
-    from cathodeml.recommend.batch import BatchConfig, fill_in_table, next_batch_name, propose_from_space
+    from cathodeml.recommend.batch import MADE_SHARE, BatchConfig, fill_in_table, next_batch_name, propose_from_space
     from cathodeml.recommend.space import load_space, parse_objectives
 
     refuse_same_file(output, space_path)
@@ -218,20 +218,24 @@ def recommend_batch(*, space_path: Path, output: Path, objectives: str, model: s
                           model_label=f"model {model or 'latest registered'}")
     _write_csv(table, output)
     dims = [c for c, _ in space.dims]
-    t = Table(title=f"next batch {batch_name} ({len(table)}; {acquisition}; {target} prediction \\[interval])",
-              title_justify="left")
+    t = Table(title=f"next batch {batch_name} ({len(table)}; {acquisition}; {target} prediction \\[interval]; "
+                    f"in domain = of the {target} model)", title_justify="left")
     for c in ["record_id"] + dims + [target, "acquisition", "in domain"]:
-        t.add_column(c)
+        t.add_column(c, no_wrap=c in ("record_id", target))
     for i, row in batch.table.iterrows():
         cells = [table.loc[i, "record_id"]] + ["—" if pd.isna(row[c]) else f"{row[c]:.4g}" if isinstance(row[c], float)
                                                else str(row[c]) for c in dims]
         cells += [f"{row[f'{target}_pred']:.4g} [{row[f'{target}_lower']:.4g}–{row[f'{target}_upper']:.4g}]",
-                  f"{row['acquisition']:.4g}", "yes" if row["in_domain"] else "no"]
+                  f"{row['acquisition']:.4g}", "yes" if row["objective_in_domain"] else "no"]
         t.add_row(*map(escape, cells))
     out.print(t)
     relaxed = "" if batch.min_distance == batch.requested_distance else f" (relaxed from {batch.requested_distance:.2f})"
+    made = "" if measured is None else f", none within {batch.min_distance * MADE_SHARE:.2f} of a recipe already made"
     out.print(f"diversity: every two picks at least {batch.min_distance:.2f} apart in the {target} model's feature "
-              f"space{relaxed}; {batch.n_eligible:,} eligible candidates")
+              f"space{relaxed}{made}; {batch.n_eligible:,} eligible candidates")
+    others = int((~batch.table["in_domain"].astype(bool)).sum())
+    if others:
+        out.print(f"{others} of the picks lie outside another target's model domain: see domain_notes in the CSV")
     out.print(f"wrote {escape(str(output))}: measure the recipes, fill in the target columns (delete rows you did not "
               f"make), then `cathodeml data add {escape(str(output))} --lab {escape(name)}`")
     if not no_mlflow:

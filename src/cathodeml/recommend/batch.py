@@ -13,9 +13,10 @@ and once measured it teaches the model most. :func:`propose` scores every candid
 * ``mean`` — the prediction alone (pure exploitation).
 
 **Diversity.** Candidates are taken in order of acquisition; one is kept only if its distance to
-every recipe already kept — and to every recipe the lab has already measured — is at least
-``min_distance`` in the objective's model feature space (the features that target's model reads,
-standardised as the applicability domain does). Its default is the median distance between a
+every recipe already kept is at least ``min_distance`` — and to every recipe the lab has already
+made at least half of it (:data:`MADE_SHARE`: no near-repeats) — in the objective's model
+feature space (the features that target's model reads, standardised as the applicability domain
+does). Its default is the median distance between a
 training recipe and its nearest other one: two picks differ at least as much as two typical
 distinct recipes of the training data. When fewer than K candidates pass, the distance is halved
 (at most :data:`RELAXATIONS` times), then to 0 (distinct points only), and the one used is
@@ -46,6 +47,9 @@ from cathodeml.schema import DATASET_COLUMNS, LOG10_TARGETS, SPECS, TARGETS, pre
 ACQUISITIONS = ("ucb", "ei", "mean")
 #: How often the diversity distance is halved when too few candidates pass it.
 RELAXATIONS = 6
+#: A candidate closer than this share of the diversity distance to a recipe already made is a
+#: near-repeat (a step in amount or anneal away from a made recipe is further than that).
+MADE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -151,23 +155,30 @@ def typical_spacing(model: CathodeModel, target: str) -> float:
 
 
 def _greedy(order: np.ndarray, points: np.ndarray, taken: np.ndarray, k: int, d_min: float) -> list[int]:
-    """Positions (from ``order``) kept: each at least ``d_min`` from the kept ones and ``taken``."""
+    """Positions (from ``order``) kept: each at least ``d_min`` from the kept ones and
+    ``MADE_SHARE × d_min`` from the recipes already made (``taken``); at ``d_min`` 0, distinct points."""
     kept: list[int] = []
-    nearest = np.full(len(points), np.inf)
+    made = np.full(len(points), np.inf)
     for row in taken:  # one measured recipe at a time: memory stays O(candidates)
-        nearest = np.minimum(nearest, np.linalg.norm(points - row, axis=1))
+        made = np.minimum(made, np.linalg.norm(points - row, axis=1))
+    near = np.full(len(points), np.inf)
     for i in order:
-        if nearest[i] >= d_min and not (d_min == 0 and nearest[i] <= 1e-9):
+        if d_min == 0:
+            fits = min(near[i], made[i]) > 1e-9
+        else:
+            fits = near[i] >= d_min and made[i] >= MADE_SHARE * d_min
+        if fits:
             kept.append(int(i))
             if len(kept) == k:
                 break
-            nearest = np.minimum(nearest, np.linalg.norm(points - points[i], axis=1))
+            near = np.minimum(near, np.linalg.norm(points - points[i], axis=1))
     return kept
 
 
 @dataclass
 class Batch:
-    """The picked recipes (candidate columns + predictions + ``acquisition``, best first) and how."""
+    """The picked recipes (candidate columns, predictions, ``acquisition`` and
+    ``objective_in_domain``, best first) and how they were picked."""
 
     table: pd.DataFrame
     min_distance: float  # the diversity distance finally used
@@ -182,7 +193,7 @@ def propose(model: CathodeModel, candidates: pd.DataFrame, cfg: BatchConfig, *, 
     """Pick ``cfg.k`` diverse candidates by acquisition (see the module docstring).
 
     ``measured``: recipes the lab has made (its dataset): they set the ``ei`` incumbent and no pick
-    lies within the diversity distance of one. ``eligible``: an extra mask (e.g. a space's
+    is a near-repeat of one. ``eligible``: an extra mask (e.g. a space's
     constraints)."""
     t = cfg.objective[0]
     if t not in model.targets:
@@ -194,8 +205,9 @@ def propose(model: CathodeModel, candidates: pd.DataFrame, cfg: BatchConfig, *, 
     ok = np.isfinite(score)
     if eligible is not None:
         ok &= np.asarray(eligible, dtype=bool)
-    if not cfg.allow_out_of_domain and model.domain is not None:
-        ok &= objective_domain(model, typed, t)
+    domain_ok = objective_domain(model, typed, t) if model.domain is not None else np.ones(len(typed), bool)
+    if not cfg.allow_out_of_domain:
+        ok &= domain_ok
     order = np.flatnonzero(ok)[np.argsort(-score[ok], kind="stable")]
     points = coordinates(model, typed, t)
     taken = coordinates(model, measured.reset_index(drop=True), t) if measured is not None and len(measured) else \
@@ -214,6 +226,7 @@ def propose(model: CathodeModel, candidates: pd.DataFrame, cfg: BatchConfig, *, 
         kept.sort(key=lambda i: -score[i])
     table = pd.concat([typed.iloc[kept].reset_index(drop=True), preds.iloc[kept].reset_index(drop=True)], axis=1)
     table["acquisition"] = score[kept]
+    table["objective_in_domain"] = domain_ok[kept]
     return Batch(table, d_min, requested, len(typed), int(ok.sum()), best)
 
 

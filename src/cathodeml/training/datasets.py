@@ -12,7 +12,8 @@ No spec means ``literature``. Several specs are concatenated: the canonical colu
 dataset (extra columns are kept in each dataset but not trained on), each row keeping its own
 ``source`` as its cross-validation group — a paper for the literature, a batch for a lab. Rows of
 a lab can weigh more (``lab_weight``). Datasets that cannot be trained together are refused with
-every clash named: the same dataset twice, a ``record_id`` or a ``source`` in two datasets.
+every clash named: the same dataset twice, a ``record_id`` or a ``source`` in two datasets, a
+dataset whose ``control_*`` columns are filled in (they belong to prediction requests).
 
 The combined data's ``sha256`` is the sha256 of its parts' ``label:sha256`` lines (a single dataset
 keeps its file's own sha256), so a model names exactly which states of which datasets it saw.
@@ -30,7 +31,7 @@ from cathodeml.data.dataset import dataset_path, load_datacard, sha256_bytes
 from cathodeml.data.io import read_recipes
 from cathodeml.data.labs import LAB_PREFIX, LabStore, check_name, rows_per_source
 from cathodeml.errors import DatasetError
-from cathodeml.schema import CANONICAL
+from cathodeml.schema import CANONICAL, CONTROLS
 from cathodeml.training.train import TrainingData
 
 LITERATURE = "literature"
@@ -127,6 +128,12 @@ def _listed(items: list[str]) -> str:
 
 def _clashes(parts: list[DataPart], frames: list[pd.DataFrame]) -> list[str]:
     problems = []
+    for part, frame in zip(parts, frames):
+        filled = [c for c in CONTROLS.values() if c in frame and frame[c].notna().any()]
+        if filled:
+            problems.append(f"{part.label}: {', '.join(filled)} filled in — a control column describes a prediction "
+                            "request, not a measured sample; in a training table your untreated control is a row of "
+                            "its own (same source, no treatment)")
     names = [p.name for p in parts]
     for n in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"{n} is given more than once (versions {', '.join(p.version or p.sha256[:8] for p in parts if p.name == n)}); "
