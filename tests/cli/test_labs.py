@@ -41,7 +41,7 @@ def test_one_round_of_the_loop(tmp_path, shipped_unchanged):
     papers = tmp_path / "papers.csv"
     synthetic_recipes(n_sources=5, per_source=6).to_csv(papers, index=False)
     config = tmp_path / "train.yaml"
-    config.write_text("xgboost: {n_estimators: 40}\nn_splits: 3\n", encoding="utf-8")
+    config.write_text("xgboost: {n_estimators: 20}\nn_splits: 3\n", encoding="utf-8")
     out = cli("train", "--config", config, "--data", papers, "--data", "lab:demo", "--targets", "retention_pct",
               "--lab-weight", "2")
     assert f"training on {papers} + lab:demo@1: 38 rows" in out

@@ -127,7 +127,8 @@ def remove(
     store = LabStore()
     ds = store.get(lab)
     what = (f"version {version} of lab '{lab}'" if version is not None else
-            f"lab '{lab}' (all {len(ds.versions)} versions, {ds.current.rows if ds.current else 0} rows now)")
+            f"lab '{lab}' (all {len(ds.versions)} version{'s' if len(ds.versions) != 1 else ''}, "
+            f"{ds.current.rows if ds.current else 0} rows now)")
     if not yes:
         fail(f"removing {what} cannot be undone: add --yes to confirm", USAGE)
     left = store.remove(lab, version)
