@@ -77,3 +77,15 @@ def test_a_lab_file_changed_outside_cathodeml_is_refused(lab):
     path.write_bytes(path.read_bytes() + b"\n")
     with pytest.raises(DatasetError, match="changed outside cathodeml"):
         load_data("lab:demo")
+
+
+def test_a_config_names_its_datasets_as_a_list_or_one_spec():
+    from cathodeml.errors import ConfigError
+    from cathodeml.training.config import TrainConfig
+
+    cfg = TrainConfig.from_dict({"data": ["literature", "lab:demo"], "lab_weight": 2})
+    assert cfg.data == ("literature", "lab:demo") and cfg.lab_weight == 2.0
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+    assert TrainConfig.from_dict({"data": ["my.csv"]}).data == "my.csv"  # one spec stays a path
+    with pytest.raises(ConfigError, match="lab_weight"):
+        TrainConfig.from_dict({"lab_weight": 0})

@@ -57,9 +57,9 @@ def recommend(
     tracking_uri: TrackingOption = None,
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="do not log the run to MLflow")] = False,
     batch: Annotated[int | None, typer.Option("--batch", help="propose the next batch of K diverse recipes to make (acquisition on the first objective) as a CSV to fill in; see docs/lab-loop.md")] = None,
-    lab: Annotated[str | None, typer.Option("--lab", help="with --batch: your lab dataset (its rows are not proposed again; names the batch)")] = None,
+    lab: Annotated[str | None, typer.Option("--lab", help="with --batch: your lab dataset (no near-repeats of its recipes; names the batch; its best is the ei incumbent)")] = None,
     acquisition: Annotated[str, typer.Option(help="with --batch: ucb | ei | mean")] = "ucb",
-    kappa: Annotated[float, typer.Option(help="with --batch ucb: prediction + kappa × the favourable half-interval")] = 1.0,
+    kappa: Annotated[float, typer.Option(help="with --batch ucb: prediction + kappa × the interval's half-width")] = 1.0,
     min_distance: Annotated[float | None, typer.Option("--min-distance", help="with --batch: least distance between two picks in the model's feature space (default: the training recipes' typical spacing)")] = None,
     best: Annotated[float | None, typer.Option(help="with --batch ei: best value measured so far (default: the lab's best)")] = None,
 ) -> None:

@@ -55,7 +55,7 @@ def build_config(config: Path | None, **options: Any):
 @command(app, "train")
 def train(
     config: Annotated[Path | None, typer.Option("--config", help="training settings YAML (the config.yaml every run logs); options below override it")] = None,
-    data: Annotated[list[str] | None, typer.Option("--data", help="literature | lab:NAME[@VERSION] | a recipe CSV/XLSX with targets; repeat to train on several together (default: literature)")] = None,
+    data: Annotated[list[str] | None, typer.Option("--data", help="literature | lab:NAME (lab:NAME@N: version N) | a recipe CSV/XLSX with targets; repeat to train on several together (default: literature)")] = None,
     lab_weight: Annotated[float | None, typer.Option("--lab-weight", help="weight of a lab's rows against the other datasets' [default: 1]")] = None,
     targets: Annotated[list[str] | None, typer.Option("--targets", help="targets to model (repeatable); default: all")] = None,
     n_trials: Annotated[int | None, typer.Option("--n-trials", help="Optuna trials per target (0 = default parameters)")] = None,
