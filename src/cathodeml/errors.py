@@ -91,3 +91,8 @@ class TrackingStoreError(CathodeMLError):
 
 class OutputFormatError(ConfigError):
     """An output file name whose suffix names no table format cathodeml writes (a bad option)."""
+
+
+class DatasetError(CathodeMLError, ValueError):
+    """A user dataset (``cathodeml data add|show|remove``, ``train --data lab:NAME``) that cannot be
+    used as asked: an unknown lab or version, datasets that clash when trained together."""

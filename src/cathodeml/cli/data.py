@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cathodeml.cli import labs
 from cathodeml.cli.common import command, out, refuse_same_file, report_problems
 
 app = typer.Typer(help="Validate, inspect and describe recipe tables.", no_args_is_help=True)
@@ -88,3 +89,6 @@ def card(
 
     write_text(output, datacard.to_json())
     out.print(f"wrote {escape(str(output))} ({datacard.row_count} rows, {len(datacard.sources)} sources)")
+
+
+app.registered_commands.extend(labs.app.registered_commands)  # add, list, show, remove: your lab's datasets

@@ -60,8 +60,22 @@ def recommend(
     seed: Annotated[int, typer.Option()] = 42,
     tracking_uri: TrackingOption = None,
     log_mlflow: MlflowOption = True,
+    batch: Annotated[int | None, typer.Option("--batch", help="propose the next batch of K diverse recipes to make (acquisition on the first objective) as a CSV to fill in; see docs/lab-loop.md")] = None,
+    lab: Annotated[str | None, typer.Option("--lab", help="with --batch: your lab dataset (no near-repeats of its recipes; names the batch; its best is the ei incumbent)")] = None,
+    acquisition: Annotated[str, typer.Option(help="with --batch: ucb | ei | mean")] = "ucb",
+    kappa: Annotated[float, typer.Option(help="with --batch ucb: prediction + kappa × the interval's half-width")] = 1.0,
+    min_distance: Annotated[float | None, typer.Option("--min-distance", help="with --batch: least distance between two picks in the model's feature space (default: the training recipes' typical spacing)")] = None,
+    best: Annotated[float | None, typer.Option(help="with --batch ei: best value measured so far (default: the lab's best)")] = None,
 ) -> None:
-    """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot."""
+    """Recommend recipes: multi-objective NSGA-II search on the trained model, Pareto set + plot
+    (with --batch: the next batch of K diverse recipes to make, as a CSV to fill in)."""
+    if batch is not None:
+        from cathodeml.cli.labs import recommend_batch
+
+        return recommend_batch(space_path=space_path, output=output, objectives=objectives, model=model, k=batch, lab=lab,
+                               acquisition=acquisition, kappa=kappa, min_distance=min_distance, best=best, risk=risk,
+                               allow_out_of_domain=allow_out_of_domain, seed=seed, tracking_uri=tracking_uri,
+                               no_mlflow=not log_mlflow)
     from cathodeml.recommend.plots import plot_pareto
     from cathodeml.recommend.runs import log_search
     from cathodeml.tracking.registry import model_uri

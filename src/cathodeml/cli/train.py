@@ -56,7 +56,8 @@ def build_config(config: Path | None, **options: Any):
 @command(app, "train")
 def train(
     config: Annotated[Path | None, typer.Option("--config", help="training settings YAML (the config.yaml every run logs); options below override it")] = None,
-    data: Annotated[str | None, typer.Option("--data", help="recipe CSV/XLSX with targets (default: the shipped dataset)")] = None,
+    data: Annotated[list[str] | None, typer.Option("--data", help="literature | lab:NAME (lab:NAME@N: version N) | a recipe CSV/XLSX with targets; repeat to train on several together (default: literature)")] = None,
+    lab_weight: Annotated[float | None, typer.Option("--lab-weight", help="weight of a lab's rows against the other datasets' [default: 1]")] = None,
     targets: Annotated[list[str] | None, typer.Option("--targets", help="targets to model (repeatable); default: all")] = None,
     n_trials: Annotated[int | None, typer.Option("--n-trials", help="Optuna trials per target (0 = default parameters)")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="seconds per Optuna study")] = None,
@@ -73,19 +74,21 @@ def train(
     import time
     import warnings
 
+    from cathodeml.cli.labs import print_dataset_report
+    from cathodeml.training.datasets import load_data
     from cathodeml.training.pipeline import run
-    from cathodeml.training.train import load_training_data
 
-    cfg = build_config(config, data=data, targets=tuple(targets) if targets else None, n_trials=n_trials,
+    cfg = build_config(config, data=tuple(data) if data else None, lab_weight=lab_weight,
+                       targets=tuple(targets) if targets else None, n_trials=n_trials,
                        timeout_s=timeout, storage=storage, study_name=study_name, tracking_uri=tracking_uri,
                        out=out_dir, seed=seed, confidence=confidence, no_mlflow=not log_mlflow)
     if not cfg.tracking.enabled and cfg.out is None:
         fail("--no-mlflow needs --out, or the model would be written nowhere", USAGE)
+    dataset = load_data(cfg.data, lab_weight=cfg.lab_weight)
     if cfg.out is not None:
         from cathodeml.training.reports import check_out_dir
 
-        check_out_dir(Path(cfg.out), cfg.data)  # before minutes of training, not after
-    dataset = load_training_data(cfg.data)
+        check_out_dir(Path(cfg.out), *(p.path for p in dataset.parts))  # before minutes of training, not after
     out.print(f"training on {escape(dataset.label)}: {len(dataset.frame)} rows, {dataset.frame['source'].nunique()} "
               f"sources (sha256 {dataset.sha256[:12]}…)")
     # Third-party chatter off for this command only (set at run time, never at import; after
@@ -100,6 +103,7 @@ def train(
         res = run(cfg, progress=RichProgress(), data=dataset)
     took = time.perf_counter() - started
     out.print(results_table(res.result.metrics))
+    print_dataset_report(res.result.diagnostics)
     for t, splits in res.result.treatment_effects.items():
         te = splits.get("grouped", {}).get("xgboost")
         if te and te["n_pairs"]:
@@ -133,11 +137,12 @@ def tune(
 
     Start several workers with the same --storage and --study-name to search in parallel.
     """
-    from cathodeml.training.train import load_training_data, tune_target
+    from cathodeml.training.datasets import load_data
+    from cathodeml.training.train import tune_target
 
     cfg = build_config(config, targets=(target,), seed=seed, data=data, n_trials=n_trials, timeout_s=timeout,
                        storage=storage, study_name=study_name).with_default_storage()
-    dataset = load_training_data(cfg.data)
+    dataset = load_data(cfg.data)
     out.print(f"tuning {target} on {escape(dataset.label)} ({n_trials} trials) into {escape(masked(cfg.tuning.storage or ''))}")
     tuned = tune_target(cfg, dataset.frame, target, study_name, progress=RichProgress())
     out.print(f"study {escape(tuned.study_name_)}: {tuned.n_trials_} trials, best grouped-CV MAE {tuned.best_value_:.4g}")

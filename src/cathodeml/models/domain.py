@@ -24,10 +24,11 @@ Each target's model is trained only on the rows that report that target (capacit
 the recipes, Rct on one paper), so the same checks also run per target against that target's
 own training rows, ignoring the protocol columns of the other targets' measurements. A reason that only a target's narrower data raises is written with the
 target's name (``capacity_mah_g model: regen_method hydrothermal never seen in training``) and
-makes the recipe out of domain, for targets validated on at least ``min_sources`` papers. A
-target trained on fewer papers (no cross-paper validation is possible) never decides
-``in_domain``; when the recipe lies outside its few rows, one note says so
-(``rct_ohm model: outside its 8 training recipes (1 source, not validated across papers)``).
+makes the recipe out of domain, for targets validated on at least ``min_sources`` papers (or a
+lab's batches) and ``min_rows`` rows (what an interval needs). A target trained on fewer (no
+cross-paper validation is possible) never decides ``in_domain``; when the recipe lies outside
+its few rows, one note says so
+(``rct_ohm model: outside its 8 training recipes (1 source, fewer than 11 rows, not validated across papers)``).
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ class ApplicabilityDomain:
     quantile: float = 0.95
     min_sources: int = 2
     range_tolerance: float = 0.1
+    min_rows: int = 0  # a target trained on fewer rows is not validated either (no interval to calibrate)
     seen_: dict[str, set[str]] = field(default_factory=dict)
     categories_: dict[str, set[str]] = field(default_factory=dict)
     ranges_: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -305,11 +307,12 @@ class ApplicabilityDomain:
         for name, scope in scopes[1:]:
             if not checks[name]:
                 continue  # this target raised nothing anywhere
-            if scope.n_sources < self.min_sources:  # too few papers to validate: a note, never the flag
+            if scope.n_sources < self.min_sources or scope.n_rows < self.min_rows:  # not validated: a note, never the flag
                 src = "source" if scope.n_sources == 1 else "sources"
+                few = f", fewer than {self.min_rows} rows" if scope.n_rows < self.min_rows else ""
                 rows = np.flatnonzero(np.any(np.stack([c for _, c, _ in checks[name]]) >= 0, axis=0))
                 suffix = np.full(len(rows), f"{name} model: outside its {scope.n_rows} training recipes "
-                                            f"({scope.n_sources} {src}, not validated across papers)", dtype=object)
+                                            f"({scope.n_sources} {src}{few}, not validated across papers)", dtype=object)
             else:
                 g, own = _group(n, checks[name])
                 pair, pairs = pd.factorize(g * len(keysets_list) + row_keyset)

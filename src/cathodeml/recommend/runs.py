@@ -31,13 +31,13 @@ class LoggedRun:
 
 def log_search(command: str, space_path: Path, params: dict[str, Any], files: list[Path], *, model_uri: str,
                report: SearchReport | None = None, tracking_uri: str | None = None,
-               experiment: str = EXPERIMENT) -> LoggedRun:
+               experiment: str = EXPERIMENT, tags: dict[str, str] | None = None) -> LoggedRun:
     """Log one ``recommend`` / ``screen`` run: ``params``, the search report (JSON and metrics) and ``files``."""
     digest = sha256_bytes(Path(space_path).read_bytes())
     goal = params.get("objectives") or params.get("objective") or ""
     name = f"{command} {Path(space_path).stem}: {goal}"
     tags = {"cathodeml.command": command, "cathodeml.model_uri": model_uri, "cathodeml.space_file": Path(space_path).name,
-            "cathodeml.space_sha256": digest, "cathodeml.version": __version__}
+            "cathodeml.space_sha256": digest, "cathodeml.version": __version__} | (tags or {})
     settings = ", ".join(f"{k}={v}" for k, v in params.items())
     note = (f"`cathodeml {command}` over **{Path(space_path).name}** (sha256 `{digest[:12]}…`) with model "
             f"`{model_uri}`; {settings}")

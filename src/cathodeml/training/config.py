@@ -7,6 +7,8 @@ config and data give the same model and metrics.
 
 .. code-block:: yaml
 
+    data: [literature, lab:NAME]   # or one recipe file / lab:NAME[@N]; none = the shipped dataset
+    lab_weight: 1.0        # weight of a lab's rows against the literature's
     targets: [capacity_mah_g, retention_pct, rct_ohm]
     seed: 42
     confidence: 0.9        # interval level
@@ -112,7 +114,10 @@ class TrainConfig(BaseModel):
     """Everything that decides the model and its metrics (same config + data → same model)."""
 
     model_config = _FROZEN
-    data: str | None = None  # recipe CSV/XLSX; None = the shipped literature dataset
+    # What to train on (cathodeml.training.datasets): None = the shipped literature dataset; a recipe
+    # CSV/XLSX path, "literature", "lab:NAME[@VERSION]", or a list of them trained together.
+    data: str | tuple[str, ...] | None = None
+    lab_weight: float = Field(1.0, gt=0)  # weight of a lab's rows against the other datasets' (1 = equal)
     targets: tuple[str, ...] = TARGETS
     seed: int = 42
     confidence: float = Field(0.9, ge=0.5, lt=1)
@@ -123,6 +128,15 @@ class TrainConfig(BaseModel):
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     runs_dir: str | None = None  # None = the runs folder of cathodeml's home (cathodeml.home)
     out: str | None = None  # also write the model and reports here
+
+    @field_validator("data")
+    @classmethod
+    def _data(cls, v: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+        if isinstance(v, tuple):
+            if not v:
+                return None
+            return v[0] if len(v) == 1 else v
+        return v
 
     @field_validator("targets")
     @classmethod

@@ -19,7 +19,7 @@ from cathodeml.explain.plots import plot_global_importance
 from cathodeml.schema import TARGETS, model_unit
 from cathodeml.training.config import TrainConfig
 from cathodeml.training.reports import IMPORTANCE_PLOT, write_outputs
-from cathodeml.training.train import Progress, TrainingData, TrainResult, load_training_data, train
+from cathodeml.training.train import Progress, TrainingData, TrainResult, train
 
 
 @dataclass
@@ -50,11 +50,16 @@ def run(cfg: TrainConfig, *, progress: Progress | None = None, data: TrainingDat
 
 
 def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingData | None) -> RunResult:
-    data = data or load_training_data(cfg.data)
-    if not cfg.tracking.enabled:
-        result = train(cfg, data.frame, data_sha256=data.sha256, progress=progress)
-        return RunResult(result, data, write_outputs(result, out))
+    from cathodeml.training.by_dataset import annotate, dataset_metric_items, write_report
+    from cathodeml.training.datasets import load_data, with_lineage
 
+    data = with_lineage(data or load_data(cfg.data, lab_weight=cfg.lab_weight))
+    if not cfg.tracking.enabled:
+        result = train(cfg, data.frame, data_sha256=data.sha256, progress=progress, weight=data.weight)
+        annotate(result, data, cfg)
+        return RunResult(result, data, write_outputs(result, out) | write_report(result, out))
+
+    from cathodeml.tracking.lineage import lineage_tags, log_datasets, tag_model_version
     from cathodeml.tracking.runs import start_run
 
     description = (f"`cathodeml train` on **{data.label}**: {len(data.frame)} rows, {data.frame['source'].nunique()} "
@@ -67,15 +72,16 @@ def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingD
                          "cathodeml.targets": ",".join(cfg.targets), "cathodeml.n_trials": cfg.tuning.n_trials,
                          "cathodeml.version": __version__}) as mlrun:
         result = train(cfg, data.frame, data_sha256=data.sha256, progress=progress,
-                       trial_callback=mlrun.trial_callback)
-        paths = write_outputs(result, out)
+                       trial_callback=mlrun.trial_callback, weight=data.weight)
+        annotate(result, data, cfg)
+        paths = write_outputs(result, out) | write_report(result, out)
         exp = Explainer(result.model).explain(data.frame, validate=False)
         paths["importance"] = plot_global_importance(exp, out / IMPORTANCE_PLOT)
         mlrun.log_params(cfg.to_dict() | {"data_label": data.label, "feature_set_version":
                                           result.model.meta["feature_set_version"]})
         mlrun.log_text(cfg.to_yaml(), "config.yaml")
-        mlrun.log_dataset(data.frame, source=str(data.path), digest=data.sha256, name=data.label)
-        mlrun.log_metrics(_metric_items(result.metrics))
+        log_datasets(mlrun, data.parts, [data.frame[data.origin == p.name] for p in data.parts])
+        mlrun.log_metrics(_metric_items(result.metrics) | dataset_metric_items(result))
         mlrun.log_dict(result.treatment_effects, "treatment_effects.json")
         mlrun.log_artifact(paths["diagnostics"])
         mlrun.log_dict(result.best_params, "best_params.json")
@@ -85,9 +91,12 @@ def _run(cfg: TrainConfig, out: Path, progress: Progress | None, data: TrainingD
                 mlrun.log_artifact(path, "plots")
         mlrun.log_artifact(paths["cv_table"])
         mlrun.log_artifact(paths["metrics"])
+        if "metrics_by_dataset" in paths:
+            mlrun.log_artifact(paths["metrics_by_dataset"])
         example = data.frame.drop(columns=list(TARGETS)).head(3)
         uri = mlrun.log_model(paths["model"], tuple(result.model.targets), example, cfg.tracking.registered_model)
         mlrun.set_tags({"cathodeml.model_uri": uri})
+        tag_model_version(mlrun.client, uri, lineage_tags(data.parts))
         mlrun.describe(description + "\n\n" + summary(result.metrics) + f"\n\nModel: `{uri}`")
     return RunResult(result, data, paths, mlrun.run_id, mlrun.tracking_uri, uri, mlrun.experiment_id, name)
 

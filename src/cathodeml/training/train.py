@@ -20,6 +20,7 @@ from cathodeml.data.dataset import dataset_path, load_datacard, sha256_bytes
 from cathodeml.data.io import read_recipes
 from cathodeml.features.recipe import RecipeFeaturizer
 from cathodeml.models.cathode_model import CathodeModel
+from cathodeml.models.conformal import min_calibration_rows
 from cathodeml.models.domain import ApplicabilityDomain
 from cathodeml.models.estimators import LEARNERS
 from cathodeml.models.anchoring import Anchor
@@ -54,6 +55,11 @@ class TrainingData:
     sha256: str
     label: str
     path: Path
+    # Several datasets trained together (cathodeml.training.datasets): each one's lineage, the
+    # weight of each row (None = all 1) and the dataset each row came from.
+    parts: tuple = ()
+    weight: np.ndarray | None = None
+    origin: np.ndarray | None = None
 
 
 def load_training_data(path: str | Path | None) -> TrainingData:
@@ -180,7 +186,8 @@ def train(
     }
     names = list(X_all.columns)
     domain = ApplicabilityDomain(quantile=cfg.domain.quantile, min_sources=cfg.domain.min_sources,
-                                 range_tolerance=cfg.domain.range_tolerance).fit(
+                                 range_tolerance=cfg.domain.range_tolerance,
+                                 min_rows=min_calibration_rows(cfg.confidence)).fit(
         frame, X_all.to_numpy(), {t: frame[t].notna().to_numpy() for t in targets},
         {t: np.array([names.index(f) for f in r.features_], dtype=np.int64) for t, r in targets.items()})
     model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain, anchors)
