@@ -93,3 +93,18 @@ def test_top_treatments_are_the_largest_absolute_group_sums(exp):
 def test_recipe_ids_fall_back_to_row_numbers(recipes):
     assert recipe_ids(recipes) == [str(v) for v in recipes["record_id"]]
     assert recipe_ids(recipes.assign(record_id=[None] + list(recipes["record_id"][1:]))) == [str(i) for i in range(1, len(recipes) + 1)]
+
+
+def test_native_tree_shap_equals_shaps_tree_explainer(model, recipes, exp):
+    """The values come from XGBoost's pred_contribs; shap's own TreeExplainer must agree."""
+    X = model.featurize(recipes)
+    for t, reg in model.targets.items():
+        sv = shap.TreeExplainer(reg.estimator_)(reg.model_matrix(X))
+        own = exp.targets[t].values[:, reg.columns_].copy()
+        extra = reg.extra_by_feature(reg.model_matrix(X))
+        for f, add in extra.items():
+            j = list(np.array(exp.feature_names)[reg.columns_]).index(f)
+            own[:, j] = own[:, j] - add
+        np.testing.assert_allclose(own, sv.values, rtol=1e-5, atol=1e-6, err_msg=t)
+        np.testing.assert_allclose(exp.targets[t].base_value, np.atleast_1d(sv.base_values)[0], rtol=1e-6, err_msg=t)
+        assert isinstance(exp.shap(t), shap.Explanation)

@@ -33,12 +33,13 @@ def test_targets_are_kept_in_the_canonical_order():
 
 def test_every_problem_is_named_with_its_setting(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("seed: abc\ntuning: {n_trials: -1}\ntargets: [voltage]\ncolour: red\n", encoding="utf-8")
+    path.write_text("seed: abc\ntuning: {n_trials: -1}\ntargets: [voltage]\ncolour: red\nn_jobs: 0\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         TrainConfig.from_yaml(path)
     text = str(info.value)
-    assert text.startswith(f"{path}: 4 problem(s)")
+    assert text.startswith(f"{path}: 5 problem(s)")
     for fragment in ("seed: Input should be a valid integer", "tuning.n_trials: Input should be greater than or equal to 0",
+                     "n_jobs: Value error, n_jobs is a number of processes",
                      "targets: Value error, unknown target(s) ['voltage']", "colour: Extra inputs are not permitted"):
         assert fragment in text, fragment
 

@@ -150,8 +150,7 @@ def typical_spacing(model: CathodeModel, target: str) -> float:
     scope = model.domain.targets_.get(target) if model.domain is not None else None
     if scope is None or scope.space is None or scope.space.n_unique < 2:
         return 1.0
-    d, _ = scope.space.index.kneighbors(n_neighbors=1)
-    return float(np.median(d[:, 0]))
+    return float(np.median(scope.space.loo_distances()))
 
 
 def _greedy(order: np.ndarray, points: np.ndarray, taken: np.ndarray, k: int, d_min: float) -> list[int]:

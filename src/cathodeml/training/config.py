@@ -13,6 +13,7 @@ config and data give the same model and metrics.
     seed: 42
     confidence: 0.9        # interval level
     n_splits: 5            # grouped-CV folds
+    n_jobs: 1              # processes for the CV folds (-1 = every core; same numbers for any value)
     xgboost: {n_estimators: 300, learning_rate: 0.05}   # over the defaults
     tuning: {n_trials: 0, timeout_s: null, storage: null, study_name: null, search_space: {...}}
     domain: {quantile: 0.95, min_sources: 2}
@@ -122,6 +123,10 @@ class TrainConfig(BaseModel):
     seed: int = 42
     confidence: float = Field(0.9, ge=0.5, lt=1)
     n_splits: int = Field(5, ge=2)
+    # Processes for the CV folds (joblib; -1 = every core; 1 by default: on the 2-core VM, shared, the
+    # workers' start-up ate the gain, docs/benchmarks.md). Every fit is seeded and single-threaded,
+    # so the model and the metrics are the same for any value; only the wall time changes.
+    n_jobs: int = 1
     xgboost: dict[str, Any] = Field(default_factory=dict)
     tuning: TuningConfig = Field(default_factory=TuningConfig)
     domain: DomainConfig = Field(default_factory=DomainConfig)
@@ -136,6 +141,13 @@ class TrainConfig(BaseModel):
             if not v:
                 return None
             return v[0] if len(v) == 1 else v
+        return v
+
+    @field_validator("n_jobs")
+    @classmethod
+    def _n_jobs(cls, v: int) -> int:
+        if v == 0 or v < -1:
+            raise ValueError("n_jobs is a number of processes (1, 2, …) or -1 for every core")
         return v
 
     @field_validator("targets")
