@@ -28,10 +28,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from cathodeml import __version__
+from cathodeml.data.rowcheck import check_rows
 from cathodeml.data.rules import check_frame
 from cathodeml.models.cathode_model import CathodeModel
 from cathodeml.schema import TARGETS
 from cathodeml.serve.batcher import MicroBatcher, validation_error
+from cathodeml.serve.compute import one_thread
 from cathodeml.serve.limits import BodyLimit, CancelToken, HeavySlots, run_heavy, unavailable
 from cathodeml.serve.schemas import INPUT_NAMES, RecipeIn, recommend_request
 from cathodeml.serve.settings import ServiceSettings
@@ -41,7 +43,16 @@ DEFAULT_MAX_BATCH = ServiceSettings().max_batch
 EXPLAIN_CHUNK = 200
 
 
+#: Batches up to this many recipes are checked row by row in plain Python (``check_rows``): the
+#: same answers as the column-wise ``check_frame``, without its ~9 ms of fixed pandas work.
+FAST_ROWS = 256
+
+
 def _check(recipes: list[dict[str, Any]]) -> tuple[pd.DataFrame, list]:
+    """The typed frame of a batch and every broken rule, by the executor that is cheaper for its size."""
+    if len(recipes) <= FAST_ROWS:
+        rows = check_rows(recipes, first_row=1)
+        return rows.frame(), rows.problems
     result = check_frame(pd.DataFrame.from_records(recipes), first_row=1)
     return result.frame, result.problems
 
@@ -103,6 +114,7 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
     slots = HeavySlots(s.max_concurrent_heavy)
 
     def _predict(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        one_thread()
         return _records(model.predict(frame, validate=False))
 
     batcher = MicroBatcher(_check, _predict, max_rows=s.max_batch)
@@ -167,6 +179,7 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
     def _explain(rows: list[dict[str, Any]], token: CancelToken) -> list[dict[str, Any]]:
         from cathodeml.explain.attribution import Explainer
 
+        one_thread()
         frame = _checked(rows)
         explainer = Explainer(model)
         out: list[dict[str, Any]] = [{} for _ in rows]
@@ -196,6 +209,7 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
         from cathodeml.recommend.search import RecommendConfig, recommend
         from cathodeml.recommend.space import SearchSpace, SpaceLimits, parse_objectives
 
+        one_thread()
         limits = SpaceLimits(s.max_range_values, s.max_grid_size, "(max_range_values)", "(max_grid_size)")
         try:
             space = SearchSpace.from_dict(req.space.model_dump(), limits=limits)
