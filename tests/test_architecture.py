@@ -17,7 +17,7 @@ TESTS = Path(__file__).resolve().parent
 
 #: Lowest first; a module may import its own layer or a lower one (docs/architecture.md).
 LAYERS: tuple[frozenset[str], ...] = tuple(map(frozenset, (
-    {"errors", "schema", "home", "plotting"}, {"data"}, {"features"}, {"models"}, {"explain"}, {"tracking"},
+    {"errors", "schema", "home", "plotting", "atomic"}, {"data"}, {"features"}, {"models"}, {"explain"}, {"tracking"},
     {"training"}, {"recommend"}, {"serve"}, {"cli"},
 )))
 #: Entry points, not modules of the library: MLflow's models-from-code file (it sets MLflow's

@@ -11,7 +11,7 @@ from tests.test_plotting import png_size
 
 def test_out_folder_holds_model_metrics_table_effects_and_plots(tiny_model_dir, synthetic_training):
     names = {p.relative_to(tiny_model_dir).as_posix() for p in tiny_model_dir.rglob("*") if p.is_file()}
-    assert {"model/cathodeml_model.joblib", "model/model.json", "metrics.json", "treatment_effects.json",
+    assert {"model/cathodeml_model.joblib", "model/model.json", "model/manifest.json", "metrics.json", "treatment_effects.json",
             "diagnostics.json", "cv_table.csv", "plots/parity_capacity_mah_g.png", "plots/parity_retention_pct.png",
             "plots/parity_rct_ohm.png"} == names
     assert json.loads((tiny_model_dir / "metrics.json").read_text()) == json.loads(json.dumps(synthetic_training.metrics))
