@@ -55,3 +55,21 @@ def test_a_staged_directory_is_swapped_in_whole(tmp_path):
         assert (target / "old.txt").exists()  # the old one stays until the new one is complete
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_a_complete_write_replaces_the_target_keeping_its_suffix_and_mode(tmp_path):
+    target = tmp_path / "out.csv.gz"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    with replacing(target) as tmp:
+        assert tmp.name.endswith(".gz") and tmp.parent == tmp_path  # pandas infers the compression
+        tmp.write_text("new")
+    assert target.read_text() == "new" and (os.stat(target).st_mode & 0o777) == 0o640
+
+
+def test_a_read_only_target_is_left_alone(tmp_path):
+    target = write_text(tmp_path / "keep.txt", "keep")
+    os.chmod(target, 0o444)
+    with pytest.raises(PermissionError):
+        write_text(target, "overwrite")
+    assert target.read_text() == "keep"

@@ -146,9 +146,12 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("cycles", "int", "protocol", "cycles", 1.0, 100000.0),
     ColumnSpec("rct_after_cycles", "int", "protocol", "cycles", 0.0, 100000.0),
     # targets
-    ColumnSpec("capacity_mah_g", "float", "target", "mAh/g", 0.0, 350.0, lo_open=True, hint="initial discharge capacity in mAh/g"),
-    ColumnSpec("retention_pct", "float", "target", "%", 0.0, 100.0, hint="a percentage of the first cycle's capacity — is it a fraction?"),
-    ColumnSpec("rct_ohm", "float", "target", "ohm", 0.0, 1.0e6, lo_open=True, hint="resistance in ohm"),
+    ColumnSpec("capacity_mah_g", "float", "target", "mAh/g", 0.0, 350.0, lo_open=True, hint="initial discharge capacity in mAh/g",
+               description="initial discharge capacity at capacity_c_rate"),
+    ColumnSpec("retention_pct", "float", "target", "%", 0.0, 100.0, hint="a percentage of the first cycle's capacity — is it a fraction?",
+               description="capacity retention after `cycles` cycles at cycle_c_rate, % of the first cycle's"),
+    ColumnSpec("rct_ohm", "float", "target", "ohm", 0.0, 1.0e6, lo_open=True, hint="resistance in ohm",
+               description="charge-transfer resistance (EIS) after rct_after_cycles cycles"),
     # the user's own untreated sample (optional inputs: control-anchored predictions)
     ColumnSpec("control_capacity_mah_g", "float", "control", "mAh/g", 0.0, 350.0, lo_open=True,
                hint="initial discharge capacity in mAh/g",
@@ -292,3 +295,22 @@ def prediction_columns(targets: tuple[str, ...] | list[str] = TARGETS, *, domain
 
 
 PREDICTION_COLUMNS: tuple[str, ...] = tuple(prediction_columns())
+DOMAIN_DESCRIPTIONS: dict[str, str] = {
+    "in_domain": "whether the recipe lies inside what the model was trained on (its applicability domain); "
+                 "false: read domain_notes before trusting the numbers",
+    "domain_notes": "why a prediction may not be trusted, '; '-joined: chemistry or values never seen in training, "
+                    "numbers outside the training ranges, distance to the nearest training recipe; empty when none",
+}
+
+
+def prediction_descriptions(targets: tuple[str, ...] | list[str] = TARGETS, confidence: float | None = None) -> dict[str, str]:
+    """{prediction column: what it holds, with its unit}: one sentence per column of :func:`prediction_columns`."""
+    level = f"{confidence:.0%} " if confidence else ""
+    out = {}
+    for t in TARGETS:
+        if t in targets:
+            what, unit = SPECS[t].description, TARGET_UNITS[t]
+            out[f"{t}_pred"] = f"predicted {what} [{unit}]"
+            out[f"{t}_lower"] = f"lower bound of the {level}prediction interval of {t} [{unit}]; null: no interval"
+            out[f"{t}_upper"] = f"upper bound of the {level}prediction interval of {t} [{unit}]; null: no interval"
+    return out | DOMAIN_DESCRIPTIONS

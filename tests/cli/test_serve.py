@@ -1,13 +1,15 @@
-"""`cathodeml serve`: the service is built around the loaded model and handed to uvicorn.
+"""`cathodeml serve`: the service is built around the loaded model and handed to the server.
 
-The server loop (``cathodeml.serve.server.run``) is replaced by a stand-in that keeps what it was
-given (a real server on loopback is started in tests/serve/test_api.py and test_shutdown.py); the
-assertions are on the app cathodeml built."""
+The server loop itself is replaced by a stand-in that keeps what it was given (a real server on
+loopback is started in tests/serve/test_api.py, test_shutdown.py and test_workers.py); the assertions
+are on the app cathodeml built, or on the app a worker builds from what it was handed."""
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cathodeml.cli import app
+
+RECIPE = {"cathode": "NCM811", "v_min": 2.8, "v_max": 4.3}
 
 
 def test_serve_builds_the_app_around_the_model(model_dir, model, monkeypatch):
@@ -21,10 +23,27 @@ def test_serve_builds_the_app_around_the_model(model_dir, model, monkeypatch):
     assert f"serving {model_dir} on http://127.0.0.1:8123" in res.output
     http = TestClient(given["app"])
     info = http.get("/model").json()
-    assert info["model_uri"] == "local model directory"  # no filesystem path leaves the server
-    assert info["data_sha256"] == model.meta["data_sha256"]
-    recipe = {"cathode": "NCM811", "v_min": 2.8, "v_max": 4.3}
-    assert http.post("/predict", json=[recipe] * 3).status_code == 413  # --max-batch reached the app
+    assert info["model_uri"] == "local model directory" and info["data_sha256"] == model.meta["data_sha256"]
+    assert http.post("/predict", json=[RECIPE] * 3).status_code == 413  # --max-batch reached the app
+
+
+def test_workers_get_the_model_uri_and_the_limits(model_dir, model, monkeypatch):
+    import cathodeml.serve.workers as workers
+
+    given = {}
+    monkeypatch.setattr(workers, "run_workers", lambda spec, n: given.update(spec=spec, n=n) or 0)
+    res = CliRunner().invoke(app, ["serve", "--model", str(model_dir), "--workers", "2", "--max-batch", "2"])
+    assert res.exit_code == 0, res.output
+    assert given["n"] == 2 and "with 2 worker processes" in res.output
+    http = TestClient(workers.build_app(given["spec"]))  # what each worker process builds
+    assert http.get("/model").json()["data_sha256"] == model.meta["data_sha256"]
+    assert http.post("/predict", json=[RECIPE] * 3).status_code == 413
+    assert http.post("/predict", json=[RECIPE]).status_code == 200
+
+
+def test_workers_must_be_at_least_one(model_dir):
+    res = CliRunner().invoke(app, ["serve", "--model", str(model_dir), "--workers", "0"])
+    assert res.exit_code == 2
 
 
 def test_serve_without_a_model_says_what_to_do(tmp_path, monkeypatch):

@@ -44,3 +44,13 @@ def test_frame_roundtrip():
     f = recipes_to_frame([Recipe(cathode="NCM622", cycles=100, retention_pct=90.0)])
     assert list(f.columns) == list(CANONICAL)
     assert f.loc[0, "cycles"] == 100 and f.loc[0, "retention_pct"] == 90.0
+
+
+def test_an_integral_float_in_an_int_column_is_the_integer():
+    for column in ("cycles", "rct_after_cycles"):
+        r = Recipe(cathode="NCM811", **{column: 60.0})
+        assert getattr(r, column) == 60 and type(getattr(r, column)) is int
+        with pytest.raises(ValidationError, match=f"{column}\n.*60.5 is not a whole number"):
+            Recipe(cathode="NCM811", **{column: 60.5})
+        with pytest.raises(ValidationError):
+            Recipe(cathode="NCM811", **{column: float("inf")})

@@ -104,4 +104,4 @@ def test_typed_frame_rechecks_ranges():
     typed = check_frame(pd.DataFrame([GOOD])).frame
     assert check_frame(typed).ok
     typed.loc[0, "v_max"] = 45.0
-    assert [str(p) for p in check_frame(typed).problems] == ["row 2, column v_max: '45.0' is outside 1.5–5 V — is it in V?"]
+    assert [str(p) for p in check_frame(typed).problems] == ["row 2, column v_max: '45' is outside 1.5–5 V — is it in V?"]

@@ -79,9 +79,88 @@ def test_oversized_batch_is_413(client):
     assert client.post("/predict", json=[GOOD] * 6).status_code == 413
 
 
-def test_openapi_docs(client):
-    assert client.get("/docs").status_code == 200
+def test_docs_work_offline_every_asset_from_the_app(client):
+    """/docs and /redoc reference only the app's own files, and each of them is served (200)."""
+    import re
+
+    for page in ("/docs", "/redoc"):
+        res = client.get(page)
+        assert res.status_code == 200
+        html = res.text
+        assert "http://" not in html and "https://" not in html and "cdn" not in html.lower()
+        assets = set(re.findall(r'(?:src|href)="([^"]+)"', html)) | set(re.findall(r"url: '([^']+)'", html))
+        assert {a for a in assets if a.endswith(".js")}, f"{page} references no script"
+        for url in assets:
+            assert url.startswith("/"), url
+            got = client.get(url)
+            assert got.status_code == 200 and len(got.content) > 1000, url
     assert "/predict" in client.get("/openapi.json").json()["paths"]
+
+
+def test_a_near_miss_key_is_a_422_naming_the_canonical_column(client):
+    res = client.post("/predict", json=[GOOD, GOOD | {"Coating": "Al2O3", "voltage_high": 4.5}])
+    assert res.status_code == 422
+    detail = {tuple(d["loc"]): d["msg"] for d in res.json()["detail"]}
+    assert "did you mean 'coating'?" in detail[("body", 1, "Coating")]
+    assert "did you mean 'v_max'?" in detail[("body", 1, "voltage_high")]
+    assert client.post("/explain", json=[GOOD | {"v max": 4.3}]).status_code == 422
+
+
+def test_a_truly_unknown_key_is_accepted_and_ignored(client):
+    plain = client.post("/predict", json=[GOOD]).json()
+    assert client.post("/predict", json=[GOOD | {"my_lab_note": "batch 7", "capacity_mah_g_pred": 1.0}]).json() == plain
+
+
+@pytest.mark.parametrize("column", ["cycles", "rct_after_cycles"])
+def test_an_integral_float_is_the_integer_and_a_fraction_is_refused(client, column):
+    as_int = client.post("/predict", json=[GOOD | {column: 60}])
+    as_float = client.post("/predict", json=[GOOD | {column: 60.0}])
+    assert as_int.status_code == as_float.status_code == 200 and as_int.json() == as_float.json()
+    res = client.post("/predict", json=[GOOD | {column: 60.5}])
+    assert res.status_code == 422
+    (d,) = res.json()["detail"]
+    assert d["loc"] == ["body", 0, column] and "60.5 is not a whole number" in d["msg"]
+
+
+def test_the_openapi_document_is_typed_with_units_from_the_schema(client, model):
+    from cathodeml.schema import TARGET_UNITS, prediction_columns
+
+    doc = client.get("/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    pred = schemas["Prediction"]["properties"]
+    assert list(pred) == prediction_columns(list(model.targets))
+    assert "[mAh/g]" in pred["capacity_mah_g_pred"]["description"]
+    assert f"[{TARGET_UNITS['rct_ohm']}]" in pred["rct_ohm_upper"]["description"]
+    assert f"{model.confidence:.0%}" in pred["retention_pct_lower"]["description"]
+    assert pred["in_domain"]["type"] == "boolean" and pred["domain_notes"]["type"] == "string"
+    recipe = schemas["RecipeIn"]["properties"]
+    assert "[V]" in recipe["v_max"]["description"] and {"type": "integer"} in [
+        {k: v for k, v in t.items() if k == "type"} for t in recipe["cycles"]["anyOf"]]
+
+    def returns(path: str, method: str) -> dict:
+        return doc["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    assert returns("/predict", "post")["items"]["$ref"].endswith("/Prediction")
+    assert returns("/model", "get")["$ref"].endswith("/ModelInfo")
+    assert returns("/health", "get")["$ref"].endswith("/Health")
+    assert returns("/explain", "post")["items"]["additionalProperties"]["$ref"].endswith("/TargetExplanation")
+    assert returns("/recommend", "post")["items"]["$ref"].endswith("/Recommendation")
+    assert "limits" in schemas["ModelInfo"]["properties"]
+
+
+def test_small_and_large_batches_get_the_same_answers(model):
+    """Batches up to FAST_ROWS are checked row by row, larger ones column-wise: same 422s, same numbers."""
+    from cathodeml.serve.api import FAST_ROWS
+
+    http = TestClient(create_app(model))
+    bad = [GOOD | {"v_max": 45.0}, GOOD | {"cycles": 60.0, "coating": "LiAIO2"}, GOOD | {"cathode": "NCM812"}]
+    small = http.post("/predict", json=bad).json()["detail"]
+    large = http.post("/predict", json=bad + [GOOD] * FAST_ROWS).json()["detail"]
+    assert small == large and len(small) == 3
+    good = [GOOD | {"coating_wt_pct": 0.5 + 0.1 * i, "electrolyte": e} for i, e in enumerate(["liquid", None, "solid_oxide"])]
+    few = http.post("/predict", json=good).json()
+    many = http.post("/predict", json=good * (FAST_ROWS // 3 + 1)).json()
+    assert many[: len(good)] == few
 
 
 def test_real_uvicorn_on_loopback(tiny_model_dir, model):

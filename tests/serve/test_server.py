@@ -8,9 +8,12 @@ import time
 
 import httpx
 import pytest
+import uvicorn
 
 from cathodeml.models.persistence import load_local_model
 from cathodeml.serve.api import create_app
+from cathodeml.serve.limits import CancelToken
+from cathodeml.serve.server import _Server
 from cathodeml.serve.settings import ServiceSettings
 from tests.serve.helpers import serving
 from tests.recommend.test_search import SPACE
@@ -93,3 +96,12 @@ def test_serve_stops_within_seconds_of_sigterm_during_a_long_search(tiny_model_d
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)
         assert time.perf_counter() - t < 5
+
+def test_sigterm_cancels_heavy_work_before_the_server_stops(tiny_model_dir):
+    app = create_app(load_local_model(tiny_model_dir))
+    token = CancelToken(600)
+    assert app.state.slots.try_acquire(token)
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=0), app)
+    server.handle_exit(signal.SIGTERM, None)
+    assert token.expired() and token.reason == "the server is shutting down"
+    assert server.should_exit

@@ -1,9 +1,12 @@
 """The service's limits: validated, frozen, and each described (the description is its CLI help)."""
 
+import json
+
 import pytest
 from pydantic import ValidationError
 
 from cathodeml.serve.settings import ServiceSettings
+from tests.serve.test_api import GOOD
 
 
 def test_defaults_are_bounded_and_frozen():
@@ -23,3 +26,23 @@ def test_bad_settings_are_refused(bad):
 def test_every_limit_is_described():
     for name, field in ServiceSettings.model_fields.items():
         assert field.description and len(field.description) > 20, name
+
+
+def test_a_full_batch_with_every_column_fits_in_the_body_limit():
+    s = ServiceSettings()
+    from cathodeml.serve.schemas import INPUT_NAMES
+
+    full = {n: None for n in INPUT_NAMES} | GOOD | {"record_id": "lab-notebook-2024-0001", "source": "10.1016/j.x.2024"}
+    assert len(json.dumps([full] * s.max_batch)) < s.max_body_bytes
+
+
+def test_every_setting_is_an_option_of_serve_with_its_description_as_help():
+    from typer.testing import CliRunner
+
+    from cathodeml.cli import app
+
+    help_text = " ".join(CliRunner().invoke(app, ["serve", "--help"], terminal_width=400).output.split())
+    for name, field in ServiceSettings.model_fields.items():
+        flag = "--" + name.removesuffix("_s").replace("_", "-")
+        assert flag in help_text, flag
+        assert " ".join(field.description.split()[:4]) in help_text, name

@@ -24,6 +24,8 @@ def serve(
     model: ModelOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes, each with its own copy of the model (one "
+                                         "core each; see docs/serving.md)")] = 1,
     max_body_bytes: Annotated[int, _limit("max_body_bytes", "--max-body-bytes")] = _DEFAULTS.max_body_bytes,
     max_batch: Annotated[int, _limit("max_batch", "--max-batch")] = _DEFAULTS.max_batch,
     max_range_values: Annotated[int, _limit("max_range_values", "--max-range-values")] = _DEFAULTS.max_range_values,
@@ -49,6 +51,12 @@ def serve(
             max_concurrent_heavy=max_concurrent_heavy, shutdown_timeout_s=shutdown_timeout)
     except ValidationError as exc:
         fail("; ".join(f"--{str(e['loc'][0]).removesuffix('_s').replace('_', '-')}: {e['msg']}" for e in exc.errors()), USAGE)
-    m = load_model_or_fail(model)
-    out.print(f"serving {escape(model or 'latest registered model')} on http://{escape(host)}:{port} (docs at /docs)")
+    m = load_model_or_fail(model)  # in this process too: a model that cannot be loaded is one clear error
+    out.print(f"serving {escape(model or 'latest registered model')} on http://{escape(host)}:{port} (docs at /docs)"
+              + (f" with {workers} worker processes" if workers > 1 else ""))
+    if workers > 1:
+        from cathodeml.serve.workers import WorkerSpec, run_workers
+
+        del m
+        raise typer.Exit(run_workers(WorkerSpec(model, settings.model_dump(), host, port), workers))
     run(create_app(m, settings=settings, model_uri=model or ""), host, port)

@@ -16,11 +16,13 @@ and in the MLflow signature without being written again.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, create_model, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, WithJsonSchema, create_model, model_validator,
+)
 
 from cathodeml.data.cathode import CathodeComposition, parse_cathode
 from cathodeml.data.coatings import CoatingPart, parse_coating
@@ -30,6 +32,23 @@ from cathodeml.errors import RecipeError
 from cathodeml.schema import CANONICAL, COLUMNS, ENUM_TYPES, SPECS, ColumnSpec
 
 
+def whole_number(limit: int | None = None) -> Any:
+    """The type of an ``int`` column: an int, or a float with no fractional part (``60.0`` — what
+    pandas and JavaScript send for 60 — is the integer 60; ``60.5`` is refused), within ±``limit``."""
+
+    def whole(v: int | float) -> int:
+        if isinstance(v, float):
+            if not v.is_integer():  # NaN and ±inf too
+                raise ValueError(f"{v!r} is not a whole number")
+            v = int(v)
+        if limit is not None and abs(v) > limit:
+            raise ValueError(f"{v} is beyond ±{limit} (what a JSON number keeps exactly)")
+        return v
+
+    schema = {"type": "integer"} | ({"minimum": -limit, "maximum": limit} if limit is not None else {})
+    return Annotated[StrictInt | StrictFloat, AfterValidator(whole), WithJsonSchema(schema)]
+
+
 def field_type(spec: ColumnSpec) -> Any:
     """The strict JSON type of a column: numbers must be numbers (``"4.3"`` is refused, not coerced)."""
     if spec.kind == "enum":
@@ -37,7 +56,7 @@ def field_type(spec: ColumnSpec) -> Any:
     if spec.kind == "float":
         return StrictFloat | StrictInt | None
     if spec.kind == "int":
-        return StrictInt | None
+        return whole_number() | None
     return str | None
 
 

@@ -18,27 +18,20 @@ are those of :mod:`cathodeml.data.headers`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from cathodeml.data import ruletable as rt
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
-from cathodeml.data.elements import FormulaError, check_symbol
 from cathodeml.data.headers import header_problems
+from cathodeml.data.ruletable import FIRST_ROW, FRACTION_TOL, MISSING_TOKENS, fmt_value, parse_dopant
 from cathodeml.errors import CathodeError, CoatingError, Problem
-from cathodeml.schema import (
-    CANONICAL, FRACTIONS, MAX_NAME_CHARS, NONE_TOKENS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec,
-)
+from cathodeml.schema import CANONICAL, FRACTIONS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec
 
-#: Cell texts read as "unknown" (besides the empty cell). Documented in the README.
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null"})  # not "none": a regen_method value
-#: Tolerance for formula-vs-fraction agreement and for fractions summing to one.
-FRACTION_TOL = 0.02
-#: Spreadsheet row of the first data row (row 1 holds the header).
-FIRST_ROW = 2
+__all__ = ["FIRST_ROW", "FRACTION_TOL", "MISSING_TOKENS", "CheckResult", "check_column", "check_frame"]
 
 
 @dataclass
@@ -74,10 +67,6 @@ def _missing_mask(col: pd.Series) -> np.ndarray:
     return _broadcast(codes, missing_u, True)
 
 
-def _fmt_value(v: object) -> str:
-    return str(v).strip()
-
-
 def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         # Already numbers (a typed frame, a JSON payload): only the range rules apply.
@@ -88,17 +77,14 @@ def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems:
         values = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
         bad_num = ~missing & values.isna().to_numpy()
         for i in np.flatnonzero(bad_num):
-            problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), _not_a_number(spec, raw.iloc[i])))
+            problems.append(Problem(int(rows[i]), spec.name, fmt_value(raw.iloc[i]), rt.not_a_number(spec, raw.iloc[i])))
     arr = values.to_numpy()
     with np.errstate(invalid="ignore"):
         low = np.zeros(len(arr), bool) if spec.lo is None else (arr <= spec.lo if spec.lo_open else arr < spec.lo)
         high = np.zeros(len(arr), bool) if spec.hi is None else arr > spec.hi
         out = (low | high | ~np.isfinite(arr)) & ~np.isnan(arr) | np.isinf(arr)
-    hint = f" — {spec.hint}" if spec.hint else ""
     for i in np.flatnonzero(out):
-        problems.append(
-            Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is outside {spec.range_text()}{hint}")
-        )
+        problems.append(Problem(int(rows[i]), spec.name, fmt_value(raw.iloc[i]), rt.out_of_range(spec)))
     if out.any():  # a value that breaks its own range takes part in no cross-column rule (one message, not three)
         values = values.mask(out)
         arr = values.to_numpy()
@@ -106,34 +92,10 @@ def _check_numeric(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems:
         with np.errstate(invalid="ignore"):
             frac = ~np.isnan(arr) & np.isfinite(arr) & (np.floor(arr) != arr)
         for i in np.flatnonzero(frac):
-            problems.append(Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), "is not a whole number"))
+            problems.append(Problem(int(rows[i]), spec.name, fmt_value(raw.iloc[i]), rt.NOT_WHOLE))
         # Out-of-range values are NaN by now: inf or 1e19 would overflow int64 (they are range errors).
         return values.round().astype("Int64") if not frac.any() else values
     return values
-
-
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
-_WITH_UNIT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)\s*([%a-zA-Zµ°Ω/]+.*)$")
-
-
-def _not_a_number(spec: ColumnSpec, value: object) -> str:
-    """"is not a number", with the likely cause when the text shows one (runs on bad cells only)."""
-    text = str(value).strip()
-    try:
-        if not np.isfinite(float(text)):
-            return f"is outside {spec.range_text()} (too large to be a number here)"
-    except ValueError:
-        pass
-    if _DECIMAL_COMMA.match(text):
-        return f"is not a number — decimal comma? write {text.replace(',', '.')}"
-    m = _WITH_UNIT.match(text)
-    if m:
-        return f"is not a number — write the number alone ({m.group(1)}): the unit is in the column name"
-    if text.startswith("="):
-        return "is not a number — a spreadsheet formula? save the values, not the formulas"
-    if text.startswith("#") and text.endswith(("!", "?", "A")):
-        return "is not a number — a spreadsheet error value; fix that cell"
-    return "is not a number"
 
 
 def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
@@ -142,9 +104,7 @@ def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: li
     missing_u = stripped.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
     bad_u = ~missing_u & ~stripped.isin(spec.choices).to_numpy(dtype=bool)
     for i in np.flatnonzero(_broadcast(codes, bad_u, False)):
-        problems.append(
-            Problem(int(rows[i]), spec.name, _fmt_value(raw.iloc[i]), f"is not one of: {', '.join(spec.choices)}")
-        )
+        problems.append(Problem(int(rows[i]), spec.name, fmt_value(raw.iloc[i]), rt.not_one_of(spec)))
     value_u = np.where(missing_u, np.nan, stripped.astype(object).to_numpy())
     return pd.Series(_broadcast(codes, value_u.astype(object), np.nan), index=raw.index, dtype=object)
 
@@ -172,20 +132,13 @@ def _per_unique(
     return parsed
 
 
-def _parse_dopant(text: str) -> tuple[str, ...]:
-    """Dopant element symbols, each one of the periodic table's 118 (so ``D``, ``T`` are refused)."""
-    if len(text.strip()) > MAX_NAME_CHARS:
-        raise ValueError(f"is {len(text.strip())} characters long; dopant lists of at most {MAX_NAME_CHARS} characters are read")
-    symbols = tuple(s.strip() for s in text.split(","))
-    for s in symbols:
-        try:
-            check_symbol(s)
-        except FormulaError as exc:
-            raise ValueError(f"{exc} (write symbols comma-separated, e.g. 'Al,Mg')") from None
-    twice = sorted({s for s in symbols if symbols.count(s) > 1})
-    if twice:
-        raise ValueError(f"lists {', '.join(twice)} more than once")
-    return symbols
+def check_column(spec: ColumnSpec, col: pd.Series, rows: np.ndarray, problems: list[Problem]) -> pd.Series:
+    """The ``column`` rule of one canonical column: its typed values; problems appended."""
+    if spec.kind in ("float", "int"):
+        return _check_numeric(spec, col, rows, problems)
+    if spec.kind == "enum":
+        return _check_enum(spec, col, rows, problems)
+    return _check_text(col, rt.empty_tokens(spec.name))
 
 
 def check_frame(
@@ -217,17 +170,11 @@ def check_frame(
             numeric = spec.kind in ("float", "int")  # an object Series, not an array: no datetime inference
             cols[name] = np.full(len(raw), np.nan) if numeric else pd.Series(np.nan, index=raw.index, dtype=object)
             continue
-        col = raw[name]
-        if spec.kind in ("float", "int"):
-            cols[name] = _check_numeric(spec, col, rows, problems)
-        elif spec.kind == "enum":
-            cols[name] = _check_enum(spec, col, rows, problems)
-        else:
-            cols[name] = _check_text(col, MISSING_TOKENS | NONE_TOKENS.get(name, frozenset()))
+        cols[name] = check_column(spec, raw[name], rows, problems)
     out = pd.DataFrame(cols | {c: raw[c] for c in ignored}, index=raw.index, copy=False)
 
     _check_cross(out, raw.columns, rows, problems, dataset)
-    problems.sort(key=lambda p: (p.row if p.row is not None else 0, CANONICAL.index(p.column) if p.column in SPECS else -1))
+    problems.sort(key=rt.problem_order)
     refused = {p.column for p in problems if p.row is None}
     return CheckResult(out, problems, [c for c in ignored if c not in PREDICTION_COLUMNS and c not in refused])
 
@@ -236,15 +183,14 @@ def _check_cathode_given(out: pd.DataFrame, present, rows: np.ndarray, problems:
     """Every row names its cathode (or its fractions); a header without either column is one problem."""
     if "cathode" not in present:
         if "ni_frac" not in present and len(out):
-            problems.append(Problem(None, "cathode", None, "is missing from the header (and so is ni_frac): "
-                                    "add a cathode column with a formula or shorthand, or the ni_frac…al_frac columns"))
+            problems.append(Problem(None, "cathode", None, rt.NO_CATHODE_COLUMNS))
             return
         for i in np.flatnonzero(np.isnan(out["ni_frac"].to_numpy(float))):
-            problems.append(Problem(int(rows[i]), "ni_frac", None, "is empty and the header has no cathode column: give the fractions"))
+            problems.append(Problem(int(rows[i]), "ni_frac", None, rt.NI_EMPTY_WITHOUT_CATHODE_COLUMN))
         return
     no_cathode = out["cathode"].isna().to_numpy() & np.isnan(out["ni_frac"].to_numpy(float))
     for i in np.flatnonzero(no_cathode):
-        problems.append(Problem(int(rows[i]), "cathode", None, "is empty and so is ni_frac: give a formula, a shorthand or the fractions"))
+        problems.append(Problem(int(rows[i]), "cathode", None, rt.NO_CATHODE))
 
 
 def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Problem], dataset: bool) -> None:
@@ -253,20 +199,14 @@ def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Pr
     with np.errstate(invalid="ignore"):
         bad = vmin >= vmax
     for i in np.flatnonzero(bad):
-        problems.append(
-            Problem(int(rows[i]), "v_min", f"{vmin[i]:g}", f"must be below v_max ({vmax[i]:g} V)")
-        )
+        problems.append(Problem(int(rows[i]), "v_min", f"{vmin[i]:g}", rt.v_min_not_below(vmax[i])))
 
     # Transition-metal fractions: given ones may not exceed one; all four given must sum to one.
     fr = out[list(FRACTIONS)].to_numpy(float)
     given = ~np.isnan(fr)
     total = np.where(given, fr, 0.0).sum(axis=1)
-    over = total > 1 + FRACTION_TOL
-    under = given.all(axis=1) & (total < 1 - FRACTION_TOL)
-    for i in np.flatnonzero(over | under):
-        problems.append(
-            Problem(int(rows[i]), "ni_frac", None, f"ni+co+mn+al fractions sum to {total[i]:.3f}, not ~1 (±{FRACTION_TOL})")
-        )
+    for i in np.flatnonzero(rt.fraction_sum_broken(total, given.all(axis=1))):
+        problems.append(Problem(int(rows[i]), "ni_frac", None, rt.fractions_off(total[i])))
 
     # Cathode: parse each distinct name once, then compare with given fractions.
     cath = out["cathode"]
@@ -280,37 +220,31 @@ def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Pr
             with np.errstate(invalid="ignore"):
                 diff = np.abs(implied - stated) > FRACTION_TOL
             for i in np.flatnonzero(diff):
-                problems.append(
-                    Problem(
-                        int(rows[i]),
-                        col,
-                        f"{stated[i]:g}",
-                        f"disagrees with cathode {cath.iloc[i]!r}, which implies {implied[i]:.3f} (tolerance {FRACTION_TOL})",
-                    )
-                )
+                problems.append(Problem(int(rows[i]), col, f"{stated[i]:g}",
+                                        rt.disagrees_with_cathode(cath.iloc[i], implied[i])))
     _check_cathode_given(out, present, rows, problems)
 
     _per_unique(out["coating"], rows, "coating", parse_coating, CoatingError, problems)
-    _per_unique(out["dopant"], rows, "dopant", _parse_dopant, ValueError, problems)
+    _per_unique(out["dopant"], rows, "dopant", parse_dopant, ValueError, problems)
 
     # Record ids: unique when given.
     rid = out["record_id"]
     dup = rid.notna().to_numpy() & rid.duplicated(keep=False).to_numpy()
     for i in np.flatnonzero(dup):
-        problems.append(Problem(int(rows[i]), "record_id", str(rid.iloc[i]), "is not unique"))
+        problems.append(Problem(int(rows[i]), "record_id", str(rid.iloc[i]), rt.NOT_UNIQUE))
 
     if dataset:
         for name in ("record_id", "source"):
             if name not in present:
-                problems.append(Problem(None, name, None, "is required in a dataset and missing from the header"))
+                problems.append(Problem(None, name, None, rt.DATASET_COLUMN_MISSING))
                 continue
             for i in np.flatnonzero(out[name].isna().to_numpy()):
-                problems.append(Problem(int(rows[i]), name, None, "is empty; every dataset row needs one"))
+                problems.append(Problem(int(rows[i]), name, None, rt.DATASET_CELL_EMPTY))
         no_target = out[list(TARGETS)].isna().all(axis=1).to_numpy()
         for i in np.flatnonzero(no_target):
-            problems.append(Problem(int(rows[i]), None, None, f"has no measured target ({', '.join(TARGETS)})"))
+            problems.append(Problem(int(rows[i]), None, None, rt.no_measured_target(TARGETS)))
         # A retention without its cycle count, or an Rct without its timing, cannot be learnt from.
-        for target, needs in (("retention_pct", "cycles"), ("rct_ohm", "rct_after_cycles")):
+        for target, needs in rt.DATASET_NEEDS:
             lacking = out[target].notna().to_numpy() & out[needs].isna().to_numpy()
             for i in np.flatnonzero(lacking):
-                problems.append(Problem(int(rows[i]), needs, None, f"is empty but {target} is given; say when it was measured"))
+                problems.append(Problem(int(rows[i]), needs, None, rt.unmeasured_when(target)))

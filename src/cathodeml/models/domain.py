@@ -301,7 +301,8 @@ class ApplicabilityDomain:
                 if c not in scope.ranges or c in scope.ignored:
                     continue
                 if values is None:
-                    values = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+                    col = frame[c]
+                    values = col.to_numpy() if col.dtype == np.float64 else pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
                 lo, hi = scope.ranges[c]
                 slack = self.range_tolerance * (hi - lo)
                 with np.errstate(invalid="ignore"):

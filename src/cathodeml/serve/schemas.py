@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, create_model
 
-from cathodeml.data.recipe import field_definitions
+from cathodeml.data.recipe import field_definitions, whole_number
 from cathodeml.recommend.search import MAX_SEED
 from cathodeml.recommend.space import EXACT_INT
 from cathodeml.schema import COLUMNS
@@ -24,20 +24,24 @@ INPUT_NAMES = frozenset(c.name for c in INPUT_COLUMNS)
 ExactInt = Annotated[StrictInt, Field(ge=-EXACT_INT, le=EXACT_INT)]
 
 
-def _recipe_fields() -> dict[str, Any]:
-    """The recipe schema's fields, integers bounded to what survives the trip through float64."""
+def recipe_fields() -> dict[str, Any]:
+    """The recipe schema's input fields, integers bounded to what survives the trip through float64
+    (an integral float such as ``60.0`` is the integer 60 in an ``int`` column)."""
     fields = field_definitions(INPUT_COLUMNS)
     for c in INPUT_COLUMNS:
         if c.kind == "int":
-            fields[c.name] = (ExactInt | None, fields[c.name][1])
+            fields[c.name] = (whole_number(EXACT_INT) | None, fields[c.name][1])
         elif c.kind == "float":
             fields[c.name] = (StrictFloat | ExactInt | None, fields[c.name][1])
     return fields
 
 
 #: One recipe in a request: every canonical input column optional, JSON types enforced strictly
-#: (``"4.3"`` for a number is a 422, not a silent conversion); extra keys are accepted and ignored.
-RecipeIn = create_model("RecipeIn", __config__=ConfigDict(extra="allow"), **_recipe_fields())  # type: ignore[call-overload]
+#: (``"4.3"`` for a number is a 422, not a silent conversion); extra keys are accepted and ignored,
+#: except near misses of a column's name (``Coating``), which ``POST /predict`` refuses.
+RecipeIn = create_model("RecipeIn", __config__=ConfigDict(extra="allow"), **recipe_fields())  # type: ignore[call-overload]
+RecipeIn.__doc__ = ("A recipe in canonical columns (units in the names, docs/serving.md); omitted or null = unknown. "
+                    "Other keys are ignored, but a near miss of a column (Coating, voltage_high) is a 422 naming it.")
 
 Scalar = StrictStr | StrictInt | StrictFloat | StrictBool | None
 #: Column names a space may use (listed in the OpenAPI document, so clients and fuzzers see them).
