@@ -23,7 +23,9 @@ def save_figure(fig: Any, path: str | Path) -> Path:
     from cathodeml.atomic import replacing
 
     with replacing(path) as tmp:
-        fig.savefig(tmp, format="png")
+        # zlib level 3: the same file size as the default 6 for these flat-coloured plots (measured:
+        # 791 vs 794 kB for 18 waterfalls) at ~25 % less time per figure.
+        fig.savefig(tmp, format="png", pil_kwargs={"compress_level": 3})
     return Path(path)
 
 
@@ -35,3 +37,14 @@ def plain_log_ticks(axis: Any) -> None:
 
     axis.set_major_formatter(LogFormatter(labelOnlyBase=False))
     axis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))
+
+
+def text_width_in(text: str, fontsize: float) -> float:
+    """Width of one line of ``text`` in inches at ``fontsize`` (default font), measured from the
+    glyphs without drawing: lets a figure set its margins without ``tight_layout``, which draws
+    the whole figure once more (about half of a small figure's time)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=fontsize), ismath=False)
+    return width / 72.0

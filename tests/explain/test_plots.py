@@ -36,3 +36,51 @@ def test_features_behind_the_explanation(exp):
     assert exp_features(exp) is exp.X
     exp_without = type(exp)(exp.feature_names, exp.feature_groups, exp.recipes, exp.targets, X=None)
     assert exp_features(exp_without).shape == exp.X.shape and np.isnan(exp_features(exp_without)).all()
+
+
+def _jobs(exp, out):
+    return [(plot_waterfall, ("retention_pct", i, out / f"w{i}.png")) for i in range(4)] + [
+        (plot_beeswarm, (t, out / f"b_{t}.png")) for t in exp.targets]
+
+
+class Count:
+    def __init__(self):
+        self.n = 0
+
+    def start(self, total, description):
+        pass
+
+    def advance(self):
+        self.n += 1
+
+    def stop(self):
+        pass
+
+
+def test_plots_drawn_by_two_processes_are_the_plots_drawn_by_one(exp, tmp_path, monkeypatch):
+    import cathodeml.explain.report as report
+
+    monkeypatch.setattr(report, "_plot_workers", lambda: 2)
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir(), two.mkdir()
+    monkeypatch.setattr(report, "MIN_PARALLEL_PLOTS", 10**6)
+    report.draw_all(exp, _jobs(exp, one), Count())
+    monkeypatch.setattr(report, "MIN_PARALLEL_PLOTS", 1)
+    progress = Count()
+    report.draw_all(exp, _jobs(exp, two), progress)
+    assert progress.n == len(_jobs(exp, two)), "progress advances once per plot"
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == 7
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_a_plot_that_fails_in_a_worker_fails_the_report(exp, tmp_path, monkeypatch):
+    import cathodeml.explain.report as report
+
+    monkeypatch.setattr(report, "_plot_workers", lambda: 2)
+    monkeypatch.setattr(report, "MIN_PARALLEL_PLOTS", 1)
+    jobs = _jobs(exp, tmp_path) + [(plot_waterfall, ("retention_pct", 10**6, tmp_path / "nope.png"))]
+    with pytest.raises(IndexError):
+        report.draw_all(exp, jobs, Count())
+    assert not (tmp_path / "nope.png").exists()

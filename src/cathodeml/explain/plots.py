@@ -24,7 +24,7 @@ from cathodeml.data.treatments import is_coated, is_doped, is_regenerated
 from cathodeml.explain.attribution import Explanation, TargetExplanation
 from cathodeml.features.base import GROUPS
 from cathodeml.features.labels import feature_label
-from cathodeml.plotting import new_figure, plain_log_ticks, save_figure
+from cathodeml.plotting import new_figure, plain_log_ticks, save_figure, text_width_in
 from cathodeml.schema import HIGHER_IS_BETTER, LOG10_TARGETS, TARGET_NAMES, TARGET_UNITS, axis_label
 
 _COLORS = dict(zip(GROUPS, ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#8c8c8c")))
@@ -64,8 +64,13 @@ def plot_beeswarm(exp: Explanation, target: str, path: Path, top: int = 15) -> P
     te = exp.targets[target]
     order = np.argsort(np.abs(te.values).mean(axis=0))[::-1][:top][::-1]
     X = exp_features(exp)
-    fig = new_figure((9.5, 0.38 * len(order) + 1.8))
+    names = [exp.feature_names[j] for j in order]
+    labels = [f"{feature_label(n)}  ({GROUP_LABELS[exp.feature_groups[n]]})" for n in names]
+    width, height = 9.5, 0.38 * len(order) + 1.8
+    fig = new_figure((width, height))
     ax = fig.subplots()
+    left = 1.06 * max((text_width_in(label, 7) for label in labels), default=0.5) + 0.25  # as in the waterfall
+    fig.subplots_adjust(left=left / width, right=1 - 0.1 / width, top=1 - 0.35 / height, bottom=0.6 / height)
     rng = np.random.default_rng(0)
     sc = None
     for row, j in enumerate(order):
@@ -79,9 +84,8 @@ def plot_beeswarm(exp: Explanation, target: str, path: Path, top: int = 15) -> P
         if finite.any() and np.ptp(x[finite]) > 0:
             color[finite] = (x[finite] - x[finite].min()) / np.ptp(x[finite])
         sc = ax.scatter(v[finite], y[finite], c=color[finite], cmap="coolwarm", s=9, vmin=0, vmax=1)
-    names = [exp.feature_names[j] for j in order]
     ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([f"{feature_label(n)}  ({GROUP_LABELS[exp.feature_groups[n]]})" for n in names], fontsize=7)
+    ax.set_yticklabels(labels, fontsize=7)
     ax.axvline(0, color="0.6", lw=0.8)
     ax.set_xlabel(shap_axis_label(te))
     if sc is not None:
@@ -91,7 +95,6 @@ def plot_beeswarm(exp: Explanation, target: str, path: Path, top: int = 15) -> P
     if (~np.isfinite(X[:, order])).any():
         ax.legend(loc="lower left", fontsize=7, frameon=False)
     ax.set_title(f"{TARGET_NAMES[target]}: the {len(order)} features that move it most (mean |SHAP|)", fontsize=9)
-    fig.tight_layout()
     return save_figure(fig, path)
 
 
@@ -126,8 +129,13 @@ def waterfall_figure(exp: Explanation, target: str, index: int) -> Any:
     unit, name, up_good = TARGET_UNITS[target], TARGET_NAMES[target], HIGHER_IS_BETTER[target]
     z = te.base_value
     base = float(te.in_target_units(z))
-    fig = new_figure((7.2, 0.42 * max(len(steps), 1) + 2.2))
+    width, height = 7.2, 0.42 * max(len(steps), 1) + 2.2
+    fig = new_figure((width, height))
     ax = fig.subplots()
+    # Margins in inches, set directly (no tight_layout): bar labels on the left, the two-line title
+    # on top, tick labels + axis label + legend below.
+    left = 1.06 * max((text_width_in(label, 8) for label, _ in steps), default=0.5) + 0.25  # glyph widths ±4 % of drawn
+    fig.subplots_adjust(left=left / width, right=1 - 0.15 / width, top=1 - 0.62 / height, bottom=0.9 / height)
     ends = [base]
     for k, (label, v) in enumerate(steps):
         a, b = float(te.in_target_units(z)), float(te.in_target_units(z + v))
@@ -158,7 +166,6 @@ def waterfall_figure(exp: Explanation, target: str, index: int) -> Any:
     rid = exp.recipe_ids()[index]
     ax.set_title(f"recipe {rid}: predicted {name} {pred:.4g} {unit} (average training recipe {base:.4g} {unit})\n"
                  "treatment-group SHAP sums — model attributions, not causation", fontsize=9)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))  # the legend below the axis label
     return fig
 
 

@@ -5,7 +5,12 @@ Each file is written atomically; none may be one of the inputs (checked before a
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -48,14 +53,52 @@ def write_explanation(model: CathodeModel, typed: pd.DataFrame, out_dir: Path, *
         for name, table in zip(TABLES, (exp.treatments(), exp.features(), cf)):
             atomic.write_csv(table, out_dir / name, index=False, float_format="%.6g")
         progress.advance()
-        plot_global_importance(exp, out_dir / "global_treatment_importance.png")
-        progress.advance()
+        jobs: list[tuple[Callable[..., Any], tuple]] = [(plot_global_importance, (out_dir / "global_treatment_importance.png",))]
         for t in exp.targets:
-            plot_beeswarm(exp, t, out_dir / f"beeswarm_{t}.png")
-            progress.advance()
-            for i in range(n_waterfalls):
-                plot_waterfall(exp, t, i, out_dir / "waterfalls" / f"{i + 1:04d}_{t}.png")
-                progress.advance()
+            jobs.append((plot_beeswarm, (t, out_dir / f"beeswarm_{t}.png")))
+            jobs += [(plot_waterfall, (t, i, out_dir / "waterfalls" / f"{i + 1:04d}_{t}.png")) for i in range(n_waterfalls)]
+        draw_all(exp, jobs, progress)
     finally:
         progress.stop()
     return exp
+
+
+#: What a forked plotting process inherits (set just before the pool forks, cleared after).
+_SHARED: tuple[Explanation, list] | None = None
+#: Fewer plots than this are drawn in this process: forking costs more than it saves.
+MIN_PARALLEL_PLOTS = 6
+
+
+def _draw(k: int) -> None:
+    exp, jobs = _SHARED  # type: ignore[misc]
+    func, args = jobs[k]
+    func(exp, *args)
+
+
+def _plot_workers() -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def draw_all(exp: Explanation, jobs: list[tuple[Callable[..., Any], tuple]], progress: Progress) -> None:
+    """Draw every plot ``func(exp, *args)``; on a multi-core Linux machine two forked processes
+    share them. Drawing is matplotlib's pure-Python layout and Agg rendering, one figure at a time
+    per process (22 figures for 6 recipes: ~2 s of ``explain``'s ~4 s), and the figures are
+    independent. Forked processes inherit the explanation instead of receiving it pickled; they
+    draw and write PNGs only (no OpenMP, no model). Files are written atomically either way."""
+    global _SHARED
+    workers = _plot_workers()
+    if workers < 2 or len(jobs) < MIN_PARALLEL_PLOTS:
+        for func, args in jobs:
+            func(exp, *args)
+            progress.advance()
+        return
+    _SHARED = (exp, jobs)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in as_completed([pool.submit(_draw, k) for k in range(len(jobs))]):
+                done.result()  # a plot's error is raised here, as in the sequential path
+                progress.advance()
+    finally:
+        _SHARED = None
