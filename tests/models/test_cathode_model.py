@@ -106,3 +106,17 @@ def test_an_untreated_recipe_is_its_own_control(model):
     plain = {k: v for k, v in RECIPE.items() if not k.startswith("coating")}
     out = model.predict(recipes_to_frame([Recipe(**(plain | {"control_capacity_mah_g": 190.0}))]))
     assert out.loc[0, "capacity_mah_g_pred"] == pytest.approx(190.0)
+
+
+def test_a_large_frame_in_chunks_gives_what_one_pass_gives(model, shipped_frame, monkeypatch):
+    """Chunks of 7 rows (uneven last chunk, anchored rows inside chunks) against one pass."""
+    import cathodeml.models.cathode_model as cm
+
+    frame = shipped_frame.copy()
+    frame["control_retention_pct"] = np.where(np.arange(len(frame)) % 5 == 0, 80.0, np.nan)
+    one_pass = model.predict(frame)
+    monkeypatch.setattr(cm, "PREDICT_CHUNK", 7)
+    chunked = model.predict(frame)
+    assert len(frame) % 7 and len(chunked) == len(frame)
+    pd.testing.assert_frame_equal(chunked, one_pass)
+    assert chunked["domain_notes"].str.contains("anchored").sum() == (frame["control_retention_pct"].notna()).sum()

@@ -90,8 +90,8 @@ def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
 
     Columns whose blank means *unknown* are left as they are. The input frame is not modified; a
     frame this function returned is returned as it is (featurizer and domain both call it).
-    The new columns are computed as arrays and set in one ``assign`` (a column set at a time
-    cost ~2 ms of fixed pandas work per call).
+    The new columns are computed as arrays; the other columns are shared with ``frame`` (read
+    only here: callers never write into the result).
     """
     if frame.attrs.get(APPLIED):
         return frame
@@ -114,7 +114,12 @@ def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
         pristine = new.get("history", frame["history"].to_numpy(dtype=object)) == "pristine"
         loss = _floats(frame["li_loss_pct"])
         new["li_loss_pct"] = np.where(pristine & np.isnan(loss), 0.0, loss)
-    out = frame.assign(**new)
+    # A new frame over the same column arrays (no copy, no consolidation): ``assign`` and ``copy``
+    # first merge same-dtype columns into 2-D blocks, 4 s for the object columns of 1M recipes.
+    out = pd.DataFrame({c: new[c] if c in new else frame[c].array for c in frame.columns}, index=frame.index, copy=False)
+    for c in new.keys() - set(frame.columns):  # (none today: every default fills an existing column)
+        out[c] = new[c]
+    out.attrs.update(frame.attrs)
     out.attrs[APPLIED] = True
     return out
 
