@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -76,7 +77,9 @@ def _draw(k: int) -> None:
 
 
 def _plot_workers() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
+    # Linux only: macOS offers fork too, but a forked child of a process that has used its system
+    # frameworks may crash; there and on Windows the plots are drawn in this process.
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
