@@ -37,3 +37,13 @@ def test_missing_key_fields_per_target():
     f = typed([{"cathode": "NCM811", "v_max": 4.3, "cycles": 100}])
     m = missing_key_fields(f, "retention_pct")
     assert m.loc[0].to_dict() == {"v_max": False, "cycle_c_rate": True, "cycles": False}
+
+
+def test_the_input_frame_is_left_as_it_was_and_extra_columns_of_one_name_are_kept():
+    f = typed([{"cathode": "NCM811"}, {"cathode": "NCM622", "history": "spent"}])
+    f = pd.concat([f, pd.DataFrame({"note": ["a", "b"]}), pd.DataFrame({"note": ["c", "d"]})], axis=1)
+    before = f.copy()
+    out = with_defaults(f)
+    pd.testing.assert_frame_equal(f, before)  # nothing filled into the caller's frame
+    assert list(out.columns) == list(f.columns) and out.iloc[:, -2:].values.tolist() == [["a", "c"], ["b", "d"]]
+    assert out["history"].tolist() == ["pristine", "spent"] and (out.dtypes.to_numpy() == f.dtypes.to_numpy()).all()

@@ -62,3 +62,7 @@ def test_problems_sort_by_row_then_canonical_column_with_header_problems_first()
 def test_the_rule_order_is_documented():
     assert rt.RULES[0] == "header" and rt.RULES[1] == "column" and rt.RULES[-1] == "dataset"
     assert all(f"``{rule}``" in rt.__doc__ for rule in rt.RULES)
+
+
+def test_a_float32_cell_is_quoted_as_numpy_prints_it():
+    assert rt.fmt_value(np.float32(5.7)) == "5.7" and rt.fmt_value(np.float32(60)) == "60"

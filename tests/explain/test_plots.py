@@ -80,7 +80,31 @@ def test_a_plot_that_fails_in_a_worker_fails_the_report(exp, tmp_path, monkeypat
 
     monkeypatch.setattr(report, "_plot_workers", lambda: 2)
     monkeypatch.setattr(report, "MIN_PARALLEL_PLOTS", 1)
-    jobs = _jobs(exp, tmp_path) + [(plot_waterfall, ("retention_pct", 10**6, tmp_path / "nope.png"))]
+    late = [(plot_waterfall, ("retention_pct", i % 4, tmp_path / f"late{i}.png")) for i in range(12)]
+    jobs = [(plot_waterfall, ("retention_pct", 10**6, tmp_path / "nope.png"))] + late
     with pytest.raises(IndexError):
         report.draw_all(exp, jobs, Count())
     assert not (tmp_path / "nope.png").exists()
+    written = len(list(tmp_path.glob("late*.png")))
+    assert written <= 6, f"{written} of 12 plots drawn after the failure: the queued ones must be cancelled"
+
+
+def test_two_reports_drawn_at_once_each_get_their_own_plots(exp, tmp_path, monkeypatch):
+    import threading
+
+    import cathodeml.explain.report as report
+
+    monkeypatch.setattr(report, "_plot_workers", lambda: 2)
+    monkeypatch.setattr(report, "MIN_PARALLEL_PLOTS", 1)
+    for attempt in range(3):  # a race: several chances to lose it
+        dirs = [tmp_path / f"{attempt}{name}" for name in "abc"]
+        for d in dirs:
+            d.mkdir()
+        jobs = {d: [(plot_waterfall, ("retention_pct", i % 4, d / f"{i}.png")) for i in range(6)] for d in dirs}
+        threads = [threading.Thread(target=report.draw_all, args=(exp, jobs[d], Count())) for d in dirs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for d in dirs:
+            assert sorted(p.name for p in d.iterdir()) == sorted(f"{i}.png" for i in range(6)), d.name

@@ -180,3 +180,18 @@ def test_notes_are_joined_per_row_in_a_large_batch(model):
     assert out["in_domain"].tolist() == [True, False] * 50
     assert out["domain_notes"].str.contains("v_max 4.9 V above").tolist() == [False, True] * 50
     assert isinstance(out, pd.DataFrame) and len(out) == 100
+
+
+def test_leave_one_out_distances_in_blocks_are_the_brute_force_ones(monkeypatch):
+    import cathodeml.models.domain as domain
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 6))
+    X[5] = X[9]  # a repeated recipe counts once
+    space = domain._Space.fit(X)
+    T = space.train.astype(np.float64)
+    d2 = ((T[:, None] - T[None]) ** 2).sum(axis=2)
+    np.fill_diagonal(d2, np.inf)
+    monkeypatch.setattr(domain, "_LOO_BLOCK", 7)  # uneven blocks
+    np.testing.assert_allclose(space.loo_distances(), np.sqrt(d2.min(axis=1)), rtol=1e-12)
+    assert space.n_unique == 39

@@ -116,9 +116,10 @@ def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
         new["li_loss_pct"] = np.where(pristine & np.isnan(loss), 0.0, loss)
     # A new frame over the same column arrays (no copy, no consolidation): ``assign`` and ``copy``
     # first merge same-dtype columns into 2-D blocks, 4 s for the object columns of 1M recipes.
-    out = pd.DataFrame({c: new[c] if c in new else frame[c].array for c in frame.columns}, index=frame.index, copy=False)
-    for c in new.keys() - set(frame.columns):  # (none today: every default fills an existing column)
-        out[c] = new[c]
+    # Built by position, so a table with two extra columns of one name (kept, unused) still works.
+    out = pd.DataFrame({i: new[c] if c in new else frame.iloc[:, i].array for i, c in enumerate(frame.columns)},
+                       index=frame.index, copy=False)
+    out.columns = frame.columns
     out.attrs.update(frame.attrs)
     out.attrs[APPLIED] = True
     return out

@@ -41,6 +41,8 @@ import math
 import re
 from numbers import Number
 
+import numpy as np
+
 from cathodeml.data.elements import FormulaError, check_symbol
 from cathodeml.errors import Problem
 from cathodeml.schema import CANONICAL, MAX_NAME_CHARS, NONE_TOKENS, SPECS, ColumnSpec
@@ -74,7 +76,9 @@ def fmt_value(value: object) -> str:
     ``'60'``, as a recipe file or a JSON body usually writes it), others as Python's shortest float."""
     if is_number(value):
         try:
-            x = float(value)
+            # A float32 cell as numpy prints it (5.7, not 5.699999809265137); ints and floats through
+            # float64, so both executors quote a cell alike whatever its dtype (exact up to 2**53).
+            x = float(str(value)) if isinstance(value, np.floating) and value.dtype.itemsize < 8 else float(value)
         except OverflowError:  # an int too large for a float: shown whole
             return str(value)
         return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)

@@ -64,10 +64,16 @@ def write_explanation(model: CathodeModel, typed: pd.DataFrame, out_dir: Path, *
     return exp
 
 
-#: What a forked plotting process inherits (set just before the pool forks, cleared after).
+#: In a forked plotting process: the explanation and the jobs (set by the pool's initializer;
+#: with the fork start method its arguments are inherited, not pickled).
 _SHARED: tuple[Explanation, list] | None = None
 #: Fewer plots than this are drawn in this process: forking costs more than it saves.
 MIN_PARALLEL_PLOTS = 6
+
+
+def _share(exp: Explanation, jobs: list) -> None:
+    global _SHARED
+    _SHARED = (exp, jobs)
 
 
 def _draw(k: int) -> None:
@@ -90,18 +96,21 @@ def draw_all(exp: Explanation, jobs: list[tuple[Callable[..., Any], tuple]], pro
     per process (22 figures for 6 recipes: ~2 s of ``explain``'s ~4 s), and the figures are
     independent. Forked processes inherit the explanation instead of receiving it pickled; they
     draw and write PNGs only (no OpenMP, no model). Files are written atomically either way."""
-    global _SHARED
     workers = _plot_workers()
     if workers < 2 or len(jobs) < MIN_PARALLEL_PLOTS:
         for func, args in jobs:
             func(exp, *args)
             progress.advance()
         return
-    _SHARED = (exp, jobs)
+    # Each pool hands its own jobs to its own workers (initializer): two reports drawn at once
+    # from two threads never draw each other's plots.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_share,
+                               initargs=(exp, jobs))
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in as_completed([pool.submit(_draw, k) for k in range(len(jobs))]):
-                done.result()  # a plot's error is raised here, as in the sequential path
-                progress.advance()
-    finally:
-        _SHARED = None
+        for done in as_completed([pool.submit(_draw, k) for k in range(len(jobs))]):
+            done.result()  # a plot's error is raised here, as in the sequential path
+            progress.advance()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # no more plots after a failure (or Ctrl-C)
+        raise
+    pool.shutdown(wait=True)

@@ -51,6 +51,8 @@ from cathodeml.features.base import combination_codes
 _CATEGORICAL = tuple(c.name for c in COLUMNS if c.kind == "enum")
 _NUMERIC = tuple(c.name for c in COLUMNS if c.kind in ("float", "int") and c.section not in ("target", "control"))
 _CHUNK = 20_000
+#: Training rows per block of the leave-one-out distances (a block × all rows of float64).
+_LOO_BLOCK = 512
 _PROTOCOL = {c.name for c in COLUMNS if c.section == "protocol"}
 
 
@@ -192,10 +194,15 @@ class _Space:
         """Each unique training recipe's distance to its nearest other one (leave one out)."""
         if self.n_unique < 2:
             return np.full(self.n_unique, np.inf)
-        T = self._train_rows().astype(np.float64)  # 218 rows: exact differences, no product form
-        d2 = ((T[:, None, :] - T[None, :, :]) ** 2).sum(axis=2)
-        np.fill_diagonal(d2, np.inf)  # leave one out
-        return np.sqrt(d2.min(axis=1))
+        from scipy.spatial.distance import cdist
+
+        T = self._train_rows().astype(np.float64)
+        out = np.empty(len(T))
+        for a in range(0, len(T), _LOO_BLOCK):  # exact differences, memory O(block × rows)
+            d2 = cdist(T[a : a + _LOO_BLOCK], T, "sqeuclidean")
+            d2[np.arange(len(d2)), np.arange(a, a + len(d2))] = np.inf  # leave one out
+            out[a : a + len(d2)] = np.sqrt(d2.min(axis=1))
+        return out
 
     def loo_threshold(self, quantile: float) -> float:
         """Quantile of :meth:`loo_distances`: the distance beyond which a recipe is far."""
