@@ -68,9 +68,15 @@ def _plain_number(v: Any) -> bool:
     return _is_missing(v) or isinstance(v, float) or (type(v) is int and -EXACT <= v <= EXACT)
 
 
+#: A key a record does not have (``from_records`` leaves it out, which is not the same as an
+#: explicit None: ``[None, 10**30]`` becomes float64, ``[absent, 10**30]`` keeps the int).
+_ABSENT = object()
+
+
 def _delegated(spec: ColumnSpec, values: Column, rows: np.ndarray, problems: list[Problem]) -> Column:
     """The frame executor's column rule on this column, built as ``from_records`` builds it."""
-    col = pd.DataFrame.from_records([{spec.name: v} for v in values])[spec.name]
+    col = pd.DataFrame.from_records([{} if v is _ABSENT else {spec.name: v} for v in values],
+                                    columns=[spec.name])[spec.name]
     typed = check_column(spec, col, rows, problems).tolist()
     if spec.kind in ("float", "int"):
         return [NAN if pd.isna(v) else float(v) for v in typed]
@@ -113,11 +119,12 @@ def _text(spec: ColumnSpec, values: Column) -> Column:
 
 def _column(spec: ColumnSpec, values: Column, rows: np.ndarray, problems: list[Problem]) -> Column:
     """The ``column`` rule; a column holding what only pandas reads exactly goes to the frame executor."""
+    present = [None if v is _ABSENT else v for v in values]
     if spec.kind in ("float", "int"):
-        if all(_plain_number(v) for v in values):
-            return _numbers(spec, values, rows, problems)
-    elif all(_is_missing(v) or isinstance(v, str) for v in values):
-        return _enum(spec, values, rows, problems) if spec.kind == "enum" else _text(spec, values)
+        if all(_plain_number(v) for v in present):
+            return _numbers(spec, present, rows, problems)
+    elif all(_is_missing(v) or isinstance(v, str) for v in present):
+        return _enum(spec, present, rows, problems) if spec.kind == "enum" else _text(spec, present)
     return _delegated(spec, values, rows, problems)
 
 
@@ -207,7 +214,7 @@ def check_rows(records: Sequence[Mapping[str, Any]], *, dataset: bool = False,
         if name not in names:
             cols[name] = [NAN if spec.kind in ("float", "int") else None] * len(records)
             continue
-        cols[name] = _column(spec, [r.get(name) for r in records], rows, problems)
+        cols[name] = _column(spec, [r.get(name, _ABSENT) for r in records], rows, problems)
     _cross(cols, set(names), rows, problems, dataset)
     problems.sort(key=rt.problem_order)
     refused = {p.column for p in problems if p.row is None}
