@@ -108,3 +108,19 @@ def test_two_reports_drawn_at_once_each_get_their_own_plots(exp, tmp_path, monke
             t.join()
         for d in dirs:
             assert sorted(p.name for p in d.iterdir()) == sorted(f"{i}.png" for i in range(4)), d.name
+
+
+def test_a_long_recipe_id_keeps_the_waterfall_title_on_the_figure(model, shipped_frame):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from cathodeml.explain.plots import waterfall_figure
+
+    frame = shipped_frame.head(1).copy()
+    frame["record_id"] = "lab-notebook-2026-batch-07-sample-" + "x" * 40
+    one = Explainer(model).explain(frame, validate=False)
+    fig = waterfall_figure(one, "retention_pct", 0)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    title = fig.axes[0].title.get_window_extent(canvas.get_renderer())
+    assert title.x0 >= 0 and title.x1 <= fig.bbox.width, (title, fig.bbox.width)
+    assert fig.axes[0].get_title().startswith("recipe lab-notebook-2026-batch-07-sample-xxxxxxxxxxxxx…\n")

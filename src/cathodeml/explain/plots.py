@@ -31,6 +31,8 @@ _COLORS = dict(zip(GROUPS, ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3
 GROUP_LABELS = {"cathode": "cathode", "coating_chemistry": "coating chemistry", "coating_amount": "coating amount",
                 "coating_process": "coating process", "regeneration": "regeneration", "doping": "doping",
                 "protocol": "test protocol"}
+#: Characters of a recipe id shown in a waterfall's title (the full id is in the CSV tables).
+MAX_ID_CHARS = 48
 #: Good and bad for the cell (not the sign of a number): a lower Rct is green.
 GOOD, BAD = "#2a9d5c", "#c44e52"
 #: Treatment groups that describe one treatment, merged into one bar when the recipe lacks it.
@@ -132,10 +134,10 @@ def waterfall_figure(exp: Explanation, target: str, index: int) -> Any:
     width, height = 7.2, 0.42 * max(len(steps), 1) + 2.2
     fig = new_figure((width, height))
     ax = fig.subplots()
-    # Margins in inches, set directly (no tight_layout): bar labels on the left, the two-line title
+    # Margins in inches, set directly (no tight_layout): bar labels on the left, the three-line title
     # on top, tick labels + axis label + legend below.
     left = 1.06 * max((text_width_in(label, 8) for label, _ in steps), default=0.5) + 0.25  # glyph widths ±4 % of drawn
-    fig.subplots_adjust(left=left / width, right=1 - 0.15 / width, top=1 - 0.62 / height, bottom=0.9 / height)
+    fig.subplots_adjust(left=left / width, right=1 - 0.15 / width, top=1 - 0.78 / height, bottom=0.9 / height)
     ends = [base]
     for k, (label, v) in enumerate(steps):
         a, b = float(te.in_target_units(z)), float(te.in_target_units(z + v))
@@ -163,8 +165,10 @@ def waterfall_figure(exp: Explanation, target: str, index: int) -> Any:
     better, worse = ("raises", "lowers") if up_good else ("lowers", "raises")
     fig.legend(handles=[Patch(color=GOOD, label=f"{better} {name} (better)"), Patch(color=BAD, label=f"{worse} {name} (worse)")],
                fontsize=7, loc="lower center", ncol=2, frameon=False)
-    rid = exp.recipe_ids()[index]
-    ax.set_title(f"recipe {rid}: predicted {name} {pred:.4g} {unit} (average training recipe {base:.4g} {unit})\n"
+    rid = str(exp.recipe_ids()[index])
+    if len(rid) > MAX_ID_CHARS:  # a long lab id would push the title off the figure
+        rid = rid[: MAX_ID_CHARS - 1] + "…"
+    ax.set_title(f"recipe {rid}\npredicted {name} {pred:.4g} {unit} (average training recipe {base:.4g} {unit})\n"
                  "treatment-group SHAP sums — model attributions, not causation", fontsize=9)
     return fig
 
