@@ -73,9 +73,11 @@ def implied_fractions(cathode: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(_implied(cathode), columns=list(FRACTIONS), index=cathode.index)
 
 
-def _floats(col: pd.Series, *, coerce: bool = False) -> np.ndarray:
-    """A column as float64 (without ``to_numeric``'s fixed cost when it already is); a
-    non-number raises unless ``coerce`` (stated fractions: the name then says)."""
+def float_values(col: pd.Series, *, coerce: bool = False) -> np.ndarray:
+    """A numeric recipe column as float64, NaN for unknown (nullable ints included), without
+    ``to_numeric``'s fixed cost when it already is float64 (most columns, most calls: the
+    featurizer, the defaults and the domain read every numeric column). A non-number raises
+    unless ``coerce`` (then NaN)."""
     if col.dtype == np.float64:
         return col.to_numpy()
     return pd.to_numeric(col, errors="coerce" if coerce else "raise").to_numpy(dtype=float)
@@ -100,7 +102,7 @@ def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
         implied = _implied(frame["cathode"])
         for j, col in enumerate(FRACTIONS):
             if col in frame:
-                stated = _floats(frame[col], coerce=True)
+                stated = float_values(frame[col], coerce=True)
                 new[col] = np.where(np.isnan(stated), implied[:, j], stated)
     for col, value in CATEGORY_DEFAULTS.items():
         if col in frame:
@@ -108,11 +110,11 @@ def with_defaults(frame: pd.DataFrame) -> pd.DataFrame:
             new[col] = np.where(pd.isna(cells), value, cells).astype(object)
     for col, value in NUMBER_DEFAULTS.items():
         if col in frame:
-            x = _floats(frame[col])
+            x = float_values(frame[col])
             new[col] = np.where(np.isnan(x), value, x)
     if "li_loss_pct" in frame and "history" in frame:
         pristine = new.get("history", frame["history"].to_numpy(dtype=object)) == "pristine"
-        loss = _floats(frame["li_loss_pct"])
+        loss = float_values(frame["li_loss_pct"])
         new["li_loss_pct"] = np.where(pristine & np.isnan(loss), 0.0, loss)
     # A new frame over the same column arrays (no copy, no consolidation): ``assign`` and ``copy``
     # first merge same-dtype columns into 2-D blocks, 4 s for the object columns of 1M recipes.

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cathodeml.data.defaults import float_values
+
 GROUPS: tuple[str, ...] = (
     "cathode",
     "coating_chemistry",
@@ -142,7 +144,4 @@ def one_hot(series: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
 
 def num(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A numeric column as float64 (nullable ints become NaN where missing)."""
-    col = frame[column]
-    if col.dtype == np.float64:  # already floats: skip to_numeric's fixed cost (most columns, most calls)
-        return col.to_numpy()
-    return pd.to_numeric(col, errors="raise").astype("float64").to_numpy()
+    return float_values(frame[column])

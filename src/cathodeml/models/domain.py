@@ -44,7 +44,7 @@ import pandas as pd
 
 from cathodeml.data.cathode import parse_cathode
 from cathodeml.data.coatings import parse_coating
-from cathodeml.data.defaults import with_defaults
+from cathodeml.data.defaults import float_values, with_defaults
 from cathodeml.schema import COLUMNS, SPECS, TARGET_PROTOCOL
 from cathodeml.features.base import combination_codes
 
@@ -313,8 +313,7 @@ class ApplicabilityDomain:
                 if c not in scope.ranges or c in scope.ignored:
                     continue
                 if values is None:
-                    col = frame[c]
-                    values = col.to_numpy() if col.dtype == np.float64 else pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+                    values = float_values(frame[c], coerce=True)
                 lo, hi = scope.ranges[c]
                 slack = self.range_tolerance * (hi - lo)
                 with np.errstate(invalid="ignore"):
@@ -372,9 +371,10 @@ class ApplicabilityDomain:
                     table.append((not extra, "; ".join(f"{name} model: {text}" for text in extra)))
                 codes.append(pair)
                 tables.append(table)
-        combined, first = combination_codes(pd.DataFrame(np.stack(codes, axis=1)))
+        stacked = np.stack(codes, axis=1)
+        combined, first = combination_codes(pd.DataFrame(stacked))
         ok, notes = [], []
-        for row in np.stack(codes, axis=1)[first].tolist():
+        for row in stacked[first].tolist():
             parts = [tables[j][c] for j, c in enumerate(row)]
             ok.append(all(v for v, _ in parts))
             notes.append("; ".join(text for _, text in parts if text))
