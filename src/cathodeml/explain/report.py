@@ -87,7 +87,7 @@ def _plot_workers() -> int:
     # frameworks may crash; there and on Windows the plots are drawn in this process.
     if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return min(2, len(os.sched_getaffinity(0)))  # the cores this process may use
 
 
 def draw_all(exp: Explanation, jobs: list[tuple[Callable[..., Any], tuple]], progress: Progress) -> None:

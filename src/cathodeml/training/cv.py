@@ -108,8 +108,8 @@ def cross_validate_many(
     store = {key: {name: OutOfFold.empty(jobs[key][1].y) for name in jobs[key][0]}
              for key in dict.fromkeys(t[0] for t in tasks)}
     calls = (delayed(_fit_fold)(jobs[key][0], jobs[key][1], jobs[key][2], train, test) for key, _, train, test in tasks)
-    n_jobs = 1 if len(tasks) < 2 else n_jobs
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(calls) if n_jobs != 1 else (c[0](*c[1], **c[2]) for c in calls)
+    # (n_jobs 1, or a single fold: joblib runs the calls in this process, one after the other)
+    results = Parallel(n_jobs=1 if len(tasks) < 2 else n_jobs, return_as="generator")(calls)
     for (key, k, _, test), preds in zip(tasks, results):
         for name, (p, lo, hi) in preds.items():
             o = store[key][name]
