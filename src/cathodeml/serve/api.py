@@ -195,7 +195,7 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
         return info
 
     @app.post("/predict", dependencies=[Depends(recipes_precheck)], response_model=list[Prediction])
-    async def predict(recipes: list[RecipeIn] = recipes_body) -> list[dict[str, Any]]:  # type: ignore[valid-type]
+    async def predict(recipes: list[RecipeIn] = recipes_body) -> Any:  # type: ignore[valid-type]
         """Predictions with intervals and the applicability-domain verdict, one per recipe, in order.
         Wrong JSON types and broken recipe rules are a 422 with ``loc = ["body", index, column]``."""
         if not recipes:
@@ -204,7 +204,7 @@ def create_app(model: CathodeModel, *, settings: ServiceSettings | None = None, 
             async with asyncio.timeout(s.request_timeout_s):  # cancels the wait: the batcher then skips it
                 # Returned as a response: ``Prediction`` documents the rows (OpenAPI) without a
                 # per-row validation on the hot path (~15 % of a one-recipe request; the rows'
-                # shape is tested against the model in tests/serve/test_responses.py).
+                # shape is tested against that model in tests/serve/test_api.py).
                 return JSONResponse(await batcher.submit(_rows(recipes)))
         except TimeoutError:
             raise unavailable(f"it exceeded its time budget of {s.request_timeout_s:g} s (request_timeout_s)") from None
