@@ -28,6 +28,7 @@ from cathodeml.data.cathode import CathodeComposition, parse_cathode
 from cathodeml.data.coatings import CoatingPart, parse_coating
 from cathodeml.data.headers import header_problems
 from cathodeml.data.rules import check_frame
+from cathodeml.data.ruletable import NOT_WHOLE
 from cathodeml.errors import RecipeError
 from cathodeml.schema import CANONICAL, COLUMNS, ENUM_TYPES, SPECS, ColumnSpec
 
@@ -39,7 +40,7 @@ def whole_number(limit: int | None = None) -> Any:
     def whole(v: int | float) -> int:
         if isinstance(v, float):
             if not v.is_integer():  # NaN and ±inf too
-                raise ValueError(f"{v!r} is not a whole number")
+                raise ValueError(f"{v!r} {NOT_WHOLE}")
             v = int(v)
         if limit is not None and abs(v) > limit:
             raise ValueError(f"{v} is beyond ±{limit} (what a JSON number keeps exactly)")

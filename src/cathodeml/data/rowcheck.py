@@ -34,8 +34,6 @@ from cathodeml.errors import CathodeError, CoatingError, Problem
 from cathodeml.schema import CANONICAL, FRACTIONS, PREDICTION_COLUMNS, SPECS, TARGETS, ColumnSpec
 
 NAN = float("nan")
-#: Whole numbers a float64 holds exactly: beyond them pandas' int64/float64 columns round.
-EXACT = 2**53
 Column = list[Any]  # typed values of one column: floats (NaN = unknown) or str / None
 
 
@@ -65,7 +63,7 @@ def _is_missing(v: Any) -> bool:
 
 def _plain_number(v: Any) -> bool:
     """Values a numeric column reads without pandas: unknown, floats, and ints a float64 holds."""
-    return _is_missing(v) or isinstance(v, float) or (type(v) is int and -EXACT <= v <= EXACT)
+    return _is_missing(v) or isinstance(v, float) or (type(v) is int and -rt.EXACT_INT <= v <= rt.EXACT_INT)
 
 
 #: A key a record does not have (``from_records`` leaves it out, which is not the same as an

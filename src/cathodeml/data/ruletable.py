@@ -98,6 +98,9 @@ def out_of_range(spec: ColumnSpec) -> str:
 
 
 NOT_WHOLE = "is not a whole number"
+#: Whole numbers a float64 holds exactly (the rules read numbers as float64; beyond this an int
+#: column's value would round): the bound of JSON ints in the service and in search spaces.
+EXACT_INT = 2**53
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 _WITH_UNIT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)\s*([%a-zA-Zµ°Ω/]+.*)$")

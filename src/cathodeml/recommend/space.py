@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.data.rules import check_frame
+from cathodeml.data.ruletable import EXACT_INT
 from cathodeml.errors import SpaceError
 from cathodeml.schema import SPECS, TARGETS
 
@@ -51,8 +52,6 @@ DEPENDENT = {
 }
 _SECTIONS = ("fixed", "protocol", "choices", "ranges", "constraints")
 _SCALARS = (str, int, float, bool, type(None))
-#: Whole numbers beyond this are not kept exactly by float64, in which the rules read numbers.
-EXACT_INT = 2**53
 
 
 def _value_problem(where: str, col: str, value: Any) -> str | None:

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, create_model
 
 from cathodeml.data.recipe import field_definitions, whole_number
+from cathodeml.data.ruletable import EXACT_INT
 from cathodeml.recommend.search import MAX_SEED
-from cathodeml.recommend.space import EXACT_INT
 from cathodeml.schema import COLUMNS
 from cathodeml.serve.settings import ServiceSettings
 
