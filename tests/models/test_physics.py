@@ -17,6 +17,9 @@ from cathodeml.models.physics import PHYSICS, target_features
 BASE = dict(cathode="NCM811", v_min=2.8, v_max=4.3, capacity_c_rate=0.1, cycle_c_rate=1.0, cycles=100)
 COATED = BASE | dict(coating="Al2O3", coating_wt_pct=1.0)
 CYCLES = [10, 20, 50, 100, 200, 500, 1000, 2000]
+#: Ni 0.5 / 0.6 / 0.8 / 0.9, as shorthand and as formulas.
+NI_SWEEPS = [["NCM523", "NCM622", "NCM811", "NCM90"],
+             ["LiNi0.5Co0.2Mn0.3O2", "LiNi0.6Co0.2Mn0.2O2", "LiNi0.8Co0.1Mn0.1O2", "LiNi0.9Co0.05Mn0.05O2"]]
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +43,20 @@ def test_initial_capacity_does_not_depend_on_the_retention_or_eis_test(shipped_m
     assert np.ptp(cap) <= 0.5, f"initial capacity moved {np.ptp(cap):.2f} mAh/g with the cycling/EIS protocol (≤ 0.5)"
 
 
-@pytest.mark.parametrize("cathodes", [["NCM523", "NCM622", "NCM811", "NCM90"],
-                                      ["LiNi0.5Co0.2Mn0.3O2", "LiNi0.6Co0.2Mn0.2O2", "LiNi0.8Co0.1Mn0.1O2",
-                                       "LiNi0.9Co0.05Mn0.05O2"]])
+@pytest.mark.parametrize("cathodes", NI_SWEEPS)
 @pytest.mark.parametrize("recipe", [BASE, COATED, BASE | {"v_max": 4.5, "capacity_c_rate": 1.0}])
 def test_capacity_is_non_decreasing_in_nickel(shipped_model, cathodes, recipe):
     cap = predict(shipped_model, [recipe | {"cathode": c} for c in cathodes])["capacity_mah_g_pred"].to_numpy()
     assert np.all(np.diff(cap) >= -1e-6), f"capacity over Ni 0.5/0.6/0.8/0.9 ({', '.join(cathodes)}): {np.round(cap, 1)}"
+
+
+@pytest.mark.parametrize("cathodes", NI_SWEEPS)
+@pytest.mark.parametrize("recipe", [BASE, COATED, BASE | {"v_max": 4.5, "cycles": 300}])
+def test_more_nickel_is_less_stable(shipped_model, cathodes, recipe):
+    ret = predict(shipped_model, [recipe | {"cathode": c} for c in cathodes])["retention_pct_pred"].to_numpy()
+    assert np.all(np.diff(ret) <= 0.5), (f"retention over Ni 0.5/0.6/0.8/0.9 ({', '.join(cathodes)}): {np.round(ret, 1)} "
+                                         "— rises by more than 0.5 points with more Ni")
+    assert ret[-1] < ret[0], f"Ni 0.9 retains as well as Ni 0.5: {np.round(ret, 1)}"
 
 
 @pytest.mark.parametrize("history", ["spent", "delithiated"])
