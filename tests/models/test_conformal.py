@@ -11,6 +11,7 @@ from cathodeml.models.conformal import (
     conformal_quantile,
     difficulty,
     fit_weight,
+    fit_weights,
     group_cv,
     min_calibration_rows,
 )
@@ -46,6 +47,37 @@ def test_unknown_fields_widen_the_interval():
     cal = Calibration.fit(res, share, np.zeros(3000, int), 0.9)
     assert cal.halfwidth(np.array([1.0]), np.array([0]))[0] > 2 * cal.halfwidth(np.array([0.0]), np.array([0]))[0]
     assert difficulty(np.array([0.5]), 2.0)[0] == pytest.approx(2.0)
+
+
+def test_a_harder_protocol_widens_the_interval_and_keeps_coverage_there():
+    # |residual| grows with how far a feature lies beyond its usual value (a high C-rate, say):
+    # the fitted weight recovers the slope, and both the easy and the hard rows are covered at
+    # the level on fresh data, where one global width over-covers the easy and misses the hard.
+    rng = np.random.default_rng(2)
+    n = 6000
+    spread = rng.choice([0.0, 1.0, 2.0], n)[:, None]
+    share = rng.choice([0.0, 0.5], n)
+    res = rng.normal(0, 1 + 1.5 * spread[:, 0] + 1.0 * share)
+    weight, (w_spread,) = fit_weights(np.abs(res), share, spread)
+    assert 1.0 < w_spread < 2.2 and 0.5 < weight < 1.6, (weight, w_spread)
+    cal = Calibration.fit(res[:3000], share[:3000], np.zeros(3000, int), 0.9, spread[:3000])
+    half = cal.halfwidth(share[3000:], np.zeros(3000, int), spread[3000:])
+    covered = np.abs(res[3000:]) <= half
+    for level in (0.0, 2.0):
+        assert 0.86 <= covered[spread[3000:, 0] == level].mean() <= 0.94, level
+    flat = Calibration.fit(res[:3000], share[:3000], np.zeros(3000, int), 0.9)
+    flat_cov = np.abs(res[3000:]) <= flat.halfwidth(share[3000:], np.zeros(3000, int))
+    assert flat_cov[spread[3000:, 0] == 2.0].mean() < 0.85 < 0.95 < flat_cov[spread[3000:, 0] == 0.0].mean()
+
+
+def test_a_spread_unrelated_to_the_error_gets_no_weight():
+    rng = np.random.default_rng(3)
+    spread = rng.uniform(0, 2, (2000, 1))
+    res = rng.normal(0, 1, 2000)
+    _, (w,) = fit_weights(np.abs(res), np.zeros(2000), spread)
+    assert w < 0.1
+    # without spread columns the weight is the unknown-share fit alone
+    assert fit_weights(np.abs(res), np.zeros(2000)) == (0.0, ())
 
 
 def test_a_small_stratum_falls_back_to_the_pooled_quantile():

@@ -155,6 +155,29 @@ def test_features_subset_strata_and_unknown_fields_shape_the_interval():
     assert width[2] >= width[1] - 1e-9, "an unknown key field never narrows the interval"
 
 
+def test_a_difficulty_feature_widens_the_interval_beyond_its_usual_values():
+    X, rng = _data(400)
+    rate = rng.choice([0.0, 0.0, 0.0, 1.0, 2.0], 400)  # log10 C-rate above the usual 0.1 C
+    X = X.assign(protocol_log10_capacity_c_rate=rate)
+    y = X["other"].to_numpy() + rng.normal(0, 0.1 + 0.6 * rate)
+    reg = TargetRegressor(params={"n_estimators": 30}, difficulty={"protocol_log10_capacity_c_rate": 1}).fit(X, y)
+    assert reg.difficulty_ref_ == {"protocol_log10_capacity_c_rate": (0.0, 1)}
+    assert reg.calibration_.spread_weights[0] > 1.0
+    rows = pd.DataFrame({"protocol_log10_cycles": 0.5, "noise": 0.0, "other": 0.5,
+                         "protocol_log10_capacity_c_rate": [0.0, 2.0, np.nan, -1.0]})
+    _, lo, hi = reg.predict_interval(rows)
+    width = hi - lo
+    assert width[1] > 3 * width[0], "a 100x faster test gets a much wider interval"
+    assert width[2] == pytest.approx(width[0]) and width[3] == pytest.approx(width[0]), \
+        "unknown or below the usual value: the usual width"
+    flat = TargetRegressor(params={"n_estimators": 30}).fit(X, y)
+    assert flat.calibration_.spread_weights == ()
+    with pytest.raises(ValueError, match="difficulty direction"):
+        TargetRegressor(params={"n_estimators": 5}, difficulty={"other": 2}).fit(X, y)
+    with pytest.raises(ValueError, match="not among the input features"):
+        TargetRegressor(params={"n_estimators": 5}, difficulty={"typo": 1}).fit(X, y)
+
+
 def test_an_unknown_monotone_feature_is_imputed_so_its_direction_holds():
     X, rng = _data(200)
     X = X.assign(amount=np.where(rng.uniform(size=200) > 0.3, rng.uniform(0, 3, 200), 0.0))

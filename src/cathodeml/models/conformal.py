@@ -79,9 +79,15 @@ def conformal_quantile(scores: np.ndarray, confidence: float) -> float:
     return float(scores[min(k, n) - 1])
 
 
-def difficulty(unknown_share: np.ndarray, weight: float) -> np.ndarray:
-    """σ(x) = 1 + weight · (share of key protocol fields unknown)."""
-    return 1.0 + weight * np.asarray(unknown_share, dtype=float)
+def difficulty(unknown_share: np.ndarray, weight: float, spread: np.ndarray | None = None,
+               spread_weights: tuple[float, ...] = ()) -> np.ndarray:
+    """σ(x) = 1 + weight · (share of key fields unknown) + Σ_k w_k · (how far feature k lies
+    beyond its usual value; ``spread`` is n × k, 0 where unknown)."""
+    sigma = 1.0 + weight * np.asarray(unknown_share, dtype=float)
+    for k, w in enumerate(spread_weights):
+        if w:
+            sigma = sigma + w * np.asarray(spread, dtype=float)[:, k]
+    return sigma
 
 
 def fit_weight(abs_residuals: np.ndarray, unknown_share: np.ndarray) -> float:
@@ -96,31 +102,59 @@ def fit_weight(abs_residuals: np.ndarray, unknown_share: np.ndarray) -> float:
     return float(np.clip(slope / intercept, 0.0, 5.0))
 
 
+def fit_weights(abs_residuals: np.ndarray, unknown_share: np.ndarray,
+                spread: np.ndarray | None = None) -> tuple[float, tuple[float, ...]]:
+    """Non-negative least-squares fit of |residual| ≈ a + b · unknown share + Σ c_k · spread_k;
+    the weights are the slopes relative to the intercept, ``(b/a, (c_k/a, …))``, each in [0, 5].
+    A column without variation, or an intercept ≤ 0, gives weight 0 (σ stays 1 there)."""
+    from scipy.optimize import nnls
+
+    if spread is None or np.shape(spread)[1] == 0:
+        return fit_weight(abs_residuals, unknown_share), ()
+    r = np.asarray(abs_residuals, dtype=float)
+    cols = [np.asarray(unknown_share, dtype=float)]
+    if spread is not None:
+        cols += [np.asarray(spread, dtype=float)[:, k] for k in range(np.shape(spread)[1])]
+    live = [np.ptp(c) > 0 for c in cols]
+    if len(r) < 5 or not any(live):
+        return 0.0, tuple(0.0 for _ in cols[1:])
+    A = np.column_stack([np.ones(len(r))] + [c for c, ok in zip(cols, live) if ok])
+    coef, _ = nnls(A, r)
+    out = np.zeros(len(cols))
+    out[np.flatnonzero(live)] = coef[1:]
+    if coef[0] <= 0:
+        return 0.0, tuple(0.0 for _ in cols[1:])
+    w = np.clip(out / coef[0], 0.0, 5.0)
+    return float(w[0]), tuple(float(v) for v in w[1:])
+
+
 @dataclass
 class Calibration:
-    """Per-stratum score quantiles and the difficulty weight: all an interval needs at predict time."""
+    """Per-stratum score quantiles and the difficulty weights: all an interval needs at predict time."""
 
     confidence: float
     weight: float = 0.0
     quantiles: dict[int, float] = field(default_factory=dict)  # stratum → quantile; -1 = pooled
+    spread_weights: tuple[float, ...] = ()  # one per difficulty feature (TargetRegressor.difficulty)
 
     @classmethod
-    def fit(cls, residuals: np.ndarray, unknown_share: np.ndarray, strata: np.ndarray, confidence: float) -> Calibration:
+    def fit(cls, residuals: np.ndarray, unknown_share: np.ndarray, strata: np.ndarray, confidence: float,
+            spread: np.ndarray | None = None) -> Calibration:
         abs_res = np.abs(np.asarray(residuals, dtype=float))
-        weight = fit_weight(abs_res, unknown_share)
-        scores = abs_res / difficulty(unknown_share, weight)
+        weight, spread_weights = fit_weights(abs_res, unknown_share, spread)
+        scores = abs_res / difficulty(unknown_share, weight, spread, spread_weights)
         quantiles = {-1: conformal_quantile(scores, confidence)}
         for s in np.unique(strata):
             q = conformal_quantile(scores[strata == s], confidence)
             if np.isfinite(q):
                 quantiles[int(s)] = q
-        return cls(confidence, weight, quantiles)
+        return cls(confidence, weight, quantiles, spread_weights)
 
-    def halfwidth(self, unknown_share: np.ndarray, strata: np.ndarray) -> np.ndarray:
+    def halfwidth(self, unknown_share: np.ndarray, strata: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
         """Half-width of each row's interval in model space (NaN: too few rows to calibrate)."""
         strata = np.asarray(strata)
         q = np.full(len(strata), self.quantiles.get(-1, float("nan")))
         for s, value in self.quantiles.items():
             if s >= 0:
                 q[strata == s] = value
-        return q * difficulty(unknown_share, self.weight)
+        return q * difficulty(unknown_share, self.weight, spread, self.spread_weights)

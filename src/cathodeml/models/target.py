@@ -84,6 +84,12 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         training rows (an unknown dopant amount = a typical doping level). XGBoost's monotone
         constraints do not bind the branch taken by missing values, so a monotone feature that
         may be unknown must be imputed for its direction to hold.
+    difficulty : dict or None
+        ``{feature: +1 | -1}``: features whose values beyond the usual ones (above the training
+        rows' 10th percentile for +1, below their 90th for −1) make a measurement harder to
+        predict, so the interval widens with the distance (a capacity at 10 C depends on the
+        electrode's loading and thickness, which no recipe states). Weights are fitted on the
+        out-of-fold residuals with the unknown share (:func:`~cathodeml.models.conformal.fit_weights`).
     confidence : float or None
         Interval level; ``None`` fits the point model only (no calibration folds).
     n_splits, seed : int
@@ -95,7 +101,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
                  smooth: Mapping[str, float] | None = None, target_transform: str = "identity",
                  bounds: tuple[float, float] | None = None, key_features: tuple[str, ...] = (),
                  strata: tuple[tuple[str, tuple[str, ...]], ...] = (), interval_space: str = "model",
-                 impute: tuple[str, ...] = (),
+                 impute: tuple[str, ...] = (), difficulty: Mapping[str, int] | None = None,
                  confidence: float | None = 0.9, n_splits: int = 5, seed: int = 42):
         self.learner = learner
         self.params = params
@@ -108,6 +114,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         self.strata = strata
         self.interval_space = interval_space
         self.impute = impute
+        self.difficulty = difficulty
         self.confidence = confidence
         self.n_splits = n_splits
         self.seed = seed
@@ -192,8 +199,19 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if self.confidence is not None:
             oof = self._out_of_fold(X, y, groups, weights)
             residual = z - oof if self.interval_space == "model" else y - self._clip(tf.inverse(oof))
+            self.difficulty_ref_ = {}
+            for f, d in (self.difficulty or {}).items():
+                if f not in names:
+                    raise ValueError(f"difficulty feature {f!r} is not among the input features")
+                col = X[real, names.index(f)].astype(float)
+                col = col[np.isfinite(col)]
+                if len(col) and int(d) in (1, -1):
+                    self.difficulty_ref_[f] = (float(np.percentile(col, 10 if int(d) > 0 else 90)), int(d))
+                elif int(d) not in (1, -1):
+                    raise ValueError(f"difficulty direction of {f!r} must be +1 or -1, not {d!r}")
+            spread = self._spread(X)
             self.calibration_ = Calibration.fit(residual[real], self._unknown_share(X)[real], self._strata(X)[real],
-                                                self.confidence)
+                                                self.confidence, None if spread is None else spread[real])
         return self
 
     def _out_of_fold(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray | None,
@@ -224,6 +242,16 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if not idx:
             return np.zeros(len(X))
         return np.isnan(X[:, idx]).mean(axis=1)
+
+    def _spread(self, X: np.ndarray) -> np.ndarray | None:
+        """How far each difficulty feature lies beyond its usual value (n × k; 0 if unknown)."""
+        refs = getattr(self, "difficulty_ref_", {})
+        if not refs:
+            return None
+        names = list(self.feature_names_in_)
+        cols = [np.nan_to_num(np.maximum(d * (X[:, names.index(f)].astype(float) - ref), 0.0))
+                for f, (ref, d) in refs.items()]
+        return np.column_stack(cols)
 
     def _strata(self, X: np.ndarray) -> np.ndarray:
         """Stratum of each row: 1 + the index of the first stratum it belongs to, else 0."""
@@ -294,7 +322,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if self.calibration_ is None:
             half = np.full(len(z), np.nan)
         else:
-            half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X))
+            half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X), self._spread(X))
         tf = get_transform(self.target_transform)
         point = self._clip(tf.inverse(z))
         if self.interval_space == "units":
