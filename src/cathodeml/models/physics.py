@@ -17,8 +17,9 @@ target                    non-increasing in                      non-decreasing 
                           starting material; Li loss
 ``retention_pct``         cycles (smoothly: see below); upper    the inactive share of the TM
                           cut-off voltage and window width;      site (Mn⁴⁺, Al, … hold the
-                          Ni fraction; a degraded starting       layered structure together)
-                          material; Li loss
+                          Ni fraction; test temperature (side    layered structure together)
+                          reactions speed up when hot); a
+                          degraded starting material; Li loss
 ``rct_ohm``               —                                      —
 ========================  =====================================  ===============================
 
@@ -118,7 +119,7 @@ PHYSICS: dict[str, TargetPhysics] = {
     "retention_pct": TargetPhysics(
         "retention_pct", "fade",
         monotone={"protocol_log10_cycles": -1, "protocol_v_max": -1, "protocol_window_v": -1, "cathode_ni_frac": -1,
-                  "cathode_inactive_tm_frac": 1, **_DEGRADED},
+                  "protocol_test_temp_c": -1, "cathode_inactive_tm_frac": 1, **_DEGRADED},
         exclude=_FREE_COMPOSITION,
         smooth={"protocol_log10_cycles": MIN_FADE_EXPONENT * float(np.log(10)), "protocol_v_max": 0.0},
         key_features=("protocol_v_max", "protocol_log10_cycle_c_rate", "protocol_log10_cycles",
