@@ -70,6 +70,20 @@ def test_a_harder_protocol_widens_the_interval_and_keeps_coverage_there():
     assert flat_cov[spread[3000:, 0] == 2.0].mean() < 0.85 < 0.95 < flat_cov[spread[3000:, 0] == 0.0].mean()
 
 
+def test_near_perfect_easy_rows_keep_the_widening_and_caps_follow_each_columns_unit():
+    # Easy rows predicted almost exactly must not switch the widening off (the intercept is
+    # floored at a tenth of the mean |residual|), and a weight is capped by its column's own
+    # range (σ at most ×6 over the calibration rows), not by one number for °C and decades alike.
+    rng = np.random.default_rng(4)
+    spread = rng.choice([0.0, 1.0, 2.0], (600, 1))
+    for intercept in (0.0, 1e-6, 0.05):
+        _, (w,) = fit_weights(intercept + rng.uniform(0.5, 1.5, 600) * spread[:, 0], np.zeros(600), spread)
+        assert w == pytest.approx(2.5), (intercept, w)  # capped at 5 / max spread (2), not 0 and not 5
+    hot = rng.uniform(0, 40, (600, 1))  # a spread in °C: a tenth of a point per degree
+    _, (w_hot,) = fit_weights(1.0 + 0.1 * hot[:, 0] * rng.uniform(0.5, 1.5, 600), np.zeros(600), hot)
+    assert 0.05 < w_hot < 0.125
+
+
 def test_a_spread_unrelated_to_the_error_gets_no_weight():
     rng = np.random.default_rng(3)
     spread = rng.uniform(0, 2, (2000, 1))

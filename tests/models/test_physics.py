@@ -104,6 +104,20 @@ def test_a_hotter_test_fades_faster_and_is_less_certain(shipped_model, recipe):
     assert width.iloc[-1] > width.iloc[0], f"a 60 °C test is as certain as a 25 °C one: widths {width.round(1).tolist()}"
 
 
+@pytest.mark.parametrize("recipe", [BASE, COATED, BASE | {"cathode": "NCM622", "v_max": 4.5, "dopant": "Mg", "dopant_mol_pct": 1.0}])
+def test_a_harder_test_never_raises_the_bound_physics_rules_out(shipped_model, recipe):
+    # The same cell cannot give more capacity at 1 C than at 0.1 C, nor retain more at 60 °C than
+    # at 25 °C: the wider interval of a harder test reaches down, never above the usual test's.
+    cap = predict(shipped_model, [recipe | {"capacity_c_rate": c} for c in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20)])
+    upper = cap["capacity_mah_g_upper"].to_numpy()
+    assert np.all(upper <= upper[0] + 1e-6), f"capacity upper bound over 0.1-20 C: {np.round(upper, 1)}"
+    ret = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (25, 35, 45, 55, 60, 80)])
+    upper = ret["retention_pct_upper"].to_numpy()
+    assert np.all(upper <= upper[0] + 1e-6), f"retention upper bound over 25-80 °C: {np.round(upper, 1)}"
+    cold = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (25, 0, -20)])["retention_pct_lower"].to_numpy()
+    assert np.all(cold >= cold[0] - 1e-6), f"retention lower bound over 25/0/-20 °C: {np.round(cold, 1)}"
+
+
 def test_a_fast_capacity_test_gets_a_wider_interval(shipped_model):
     # 5-10 C capacities depend on electrode loading and thickness, which no recipe states
     # (grouped-CV error 40 mAh/g against 14 at 0.1 C): the interval says so.

@@ -161,21 +161,62 @@ def test_a_difficulty_feature_widens_the_interval_beyond_its_usual_values():
     X = X.assign(protocol_log10_capacity_c_rate=rate)
     y = X["other"].to_numpy() + rng.normal(0, 0.1 + 0.6 * rate)
     reg = TargetRegressor(params={"n_estimators": 30}, difficulty={"protocol_log10_capacity_c_rate": 1}).fit(X, y)
-    assert reg.difficulty_ref_ == {"protocol_log10_capacity_c_rate": (0.0, 1)}
+    j = list(X.columns).index("protocol_log10_capacity_c_rate")
+    column, ref, direction, unknown, side = reg.difficulty_["protocol_log10_capacity_c_rate"]
+    assert (column, ref, direction, side) == (j, 0.0, 1, 0) and unknown == pytest.approx(np.mean(rate))
     assert reg.calibration_.spread_weights[0] > 1.0
     rows = pd.DataFrame({"protocol_log10_cycles": 0.5, "noise": 0.0, "other": 0.5,
                          "protocol_log10_capacity_c_rate": [0.0, 2.0, np.nan, -1.0]})
     _, lo, hi = reg.predict_interval(rows)
     width = hi - lo
     assert width[1] > 3 * width[0], "a 100x faster test gets a much wider interval"
-    assert width[2] == pytest.approx(width[0]) and width[3] == pytest.approx(width[0]), \
-        "unknown or below the usual value: the usual width"
+    assert width[3] == pytest.approx(width[0]), "below the usual value: the usual width"
+    assert width[0] < width[2] < width[1], "an unknown rate: the average widening"
     flat = TargetRegressor(params={"n_estimators": 30}).fit(X, y)
     assert flat.calibration_.spread_weights == ()
     with pytest.raises(ValueError, match="difficulty direction"):
         TargetRegressor(params={"n_estimators": 5}, difficulty={"other": 2}).fit(X, y)
     with pytest.raises(ValueError, match="not among the input features"):
         TargetRegressor(params={"n_estimators": 5}, difficulty={"typo": 1}).fit(X, y)
+    on_arrays = TargetRegressor(params={"n_estimators": 5}, difficulty={"x3": 1}).fit(X.to_numpy(), y)
+    assert on_arrays.predict_interval(X.to_numpy()[:2])[1].shape == (2,)
+
+
+def test_where_physics_fixes_the_direction_the_ruled_out_bound_never_passes_the_usual_tests():
+    # Capacity can only fall with the C-rate: a faster test may end lower than a slow one, never
+    # higher, so its interval reaches further down but never above the slow test's upper bound.
+    X, rng = _data(400)
+    rate = rng.choice([0.0, 0.0, 0.0, 1.0, 2.0], 400)
+    X = X.assign(protocol_log10_capacity_c_rate=rate)
+    y = X["other"].to_numpy() - 0.5 * rate + rng.normal(0, 0.1 + 0.6 * rate)
+    kw = dict(params={"n_estimators": 30}, difficulty={"protocol_log10_capacity_c_rate": 1})
+    reg = TargetRegressor(monotone={"protocol_log10_capacity_c_rate": -1}, **kw).fit(X, y)
+    free = TargetRegressor(**kw).fit(X, y)  # no direction declared: both sides widen
+    rows = pd.DataFrame({"protocol_log10_cycles": 0.5, "noise": 0.0, "other": 0.5,
+                         "protocol_log10_capacity_c_rate": np.linspace(0, 2, 9)})
+    point, lo, hi = reg.predict_interval(rows)
+    assert np.all(hi <= hi[0] + 1e-9), f"an upper bound above the usual test's: {np.round(hi, 2)}"
+    assert (point - lo)[-1] > 3 * (point - lo)[0], "the lower side widens with the C-rate"
+    f_point, f_lo, f_hi = free.predict_interval(rows)
+    assert (f_hi - f_point)[-1] > 2 * (f_hi - f_point)[0], "without a direction the upper side widens too"
+    # the capped interval still covers fresh data at about the level
+    Xn, rng2 = _data(3000, seed=5)
+    r2 = rng2.choice([0.0, 0.0, 0.0, 1.0, 2.0], 3000)
+    Xn = Xn.assign(protocol_log10_capacity_c_rate=r2)
+    yn = Xn["other"].to_numpy() - 0.5 * r2 + rng2.normal(0, 0.1 + 0.6 * r2)
+    _, lo_n, hi_n = reg.predict_interval(Xn)
+    assert 0.85 <= np.mean((yn >= lo_n) & (yn <= hi_n)) <= 0.97
+
+
+def test_a_model_pickled_before_the_difficulty_parameter_still_clones():
+    X, rng = _data(100)
+    reg = TargetRegressor(params={"n_estimators": 5}).fit(X, X["other"].to_numpy())
+    state = reg.__getstate__()
+    del state["difficulty"]
+    old = TargetRegressor.__new__(TargetRegressor)
+    old.__setstate__(state)
+    assert clone(old).get_params()["difficulty"] is None
+    np.testing.assert_allclose(old.predict_interval(X)[2], reg.predict_interval(X)[2])
 
 
 def test_an_unknown_monotone_feature_is_imputed_so_its_direction_holds():

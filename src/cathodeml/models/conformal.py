@@ -81,8 +81,8 @@ def conformal_quantile(scores: np.ndarray, confidence: float) -> float:
 
 def difficulty(unknown_share: np.ndarray, weight: float, spread: np.ndarray | None = None,
                spread_weights: tuple[float, ...] = ()) -> np.ndarray:
-    """σ(x) = 1 + weight · (share of key fields unknown) + Σ_k w_k · (how far feature k lies
-    beyond its usual value; ``spread`` is n × k, 0 where unknown)."""
+    """σ(x) = 1 + weight · (share of key fields unknown) + Σ_k w_k · spread_k (how far feature k
+    lies from its usual value; ``spread`` is n × k)."""
     sigma = 1.0 + weight * np.asarray(unknown_share, dtype=float)
     for k, w in enumerate(spread_weights):
         if w:
@@ -105,26 +105,34 @@ def fit_weight(abs_residuals: np.ndarray, unknown_share: np.ndarray) -> float:
 def fit_weights(abs_residuals: np.ndarray, unknown_share: np.ndarray,
                 spread: np.ndarray | None = None) -> tuple[float, tuple[float, ...]]:
     """Non-negative least-squares fit of |residual| ≈ a + b · unknown share + Σ c_k · spread_k;
-    the weights are the slopes relative to the intercept, ``(b/a, (c_k/a, …))``, each in [0, 5].
-    A column without variation, or an intercept ≤ 0, gives weight 0 (σ stays 1 there)."""
+    the weights are the slopes relative to the intercept, ``(b/a, (c_k/a, …))``.
+
+    The intercept is floored at a tenth of the mean |residual| (near-perfect easy rows must not
+    turn a strong widening into none, nor into the cap). Each weight is capped so that its column
+    at most multiplies σ by 6 over the calibration rows (5 per unit of the unknown share, as
+    :func:`fit_weight`; ``5 / max spread_k``), whatever the column's unit. A column without
+    variation gets weight 0. Without spread columns this is :func:`fit_weight`."""
     from scipy.optimize import nnls
 
     if spread is None or np.shape(spread)[1] == 0:
         return fit_weight(abs_residuals, unknown_share), ()
     r = np.asarray(abs_residuals, dtype=float)
     cols = [np.asarray(unknown_share, dtype=float)]
-    if spread is not None:
-        cols += [np.asarray(spread, dtype=float)[:, k] for k in range(np.shape(spread)[1])]
-    live = [np.ptp(c) > 0 for c in cols]
-    if len(r) < 5 or not any(live):
+    cols += [np.asarray(spread, dtype=float)[:, k] for k in range(np.shape(spread)[1])]
+    live = np.array([len(c) > 0 and np.ptp(c) > 0 for c in cols])
+    if len(r) < 5 or not live.any() or not np.mean(r) > 0:
         return 0.0, tuple(0.0 for _ in cols[1:])
-    A = np.column_stack([np.ones(len(r))] + [c for c, ok in zip(cols, live) if ok])
-    coef, _ = nnls(A, r)
+    B = np.column_stack([c for c, ok in zip(cols, live) if ok])
+    coef, _ = nnls(np.column_stack([np.ones(len(r)), B]), r)
+    intercept, slopes = coef[0], coef[1:]
+    floor = 0.1 * float(np.mean(r))
+    if intercept < floor:
+        intercept = floor
+        slopes, _ = nnls(B, r - floor)
     out = np.zeros(len(cols))
-    out[np.flatnonzero(live)] = coef[1:]
-    if coef[0] <= 0:
-        return 0.0, tuple(0.0 for _ in cols[1:])
-    w = np.clip(out / coef[0], 0.0, 5.0)
+    out[np.flatnonzero(live)] = slopes / intercept
+    caps = np.array([5.0] + [5.0 / np.max(c) if np.max(c) > 0 else 0.0 for c in cols[1:]])
+    w = np.clip(out, 0.0, caps)
     return float(w[0]), tuple(float(v) for v in w[1:])
 
 

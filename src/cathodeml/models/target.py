@@ -85,11 +85,14 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         constraints do not bind the branch taken by missing values, so a monotone feature that
         may be unknown must be imputed for its direction to hold.
     difficulty : dict or None
-        ``{feature: +1 | -1}``: features whose values beyond the usual ones (above the training
-        rows' 10th percentile for +1, below their 90th for −1) make a measurement harder to
-        predict, so the interval widens with the distance (a capacity at 10 C depends on the
-        electrode's loading and thickness, which no recipe states). Weights are fitted on the
+        ``{feature: +1 | -1 | 0}``: features whose values beyond the usual ones (above the
+        training rows' 10th percentile for +1, below their 90th for −1, away from their median
+        on either side for 0) make a measurement harder to predict, so the interval widens with
+        the distance (a capacity at 10 C depends on the electrode's loading and thickness, which
+        no recipe states); an unknown value gets the average widening. Weights are fitted on the
         out-of-fold residuals with the unknown share (:func:`~cathodeml.models.conformal.fit_weights`).
+        Where ``monotone`` fixes the direction, the side physics rules out is held to the usual
+        test's bound (:meth:`predict_interval`).
     confidence : float or None
         Interval level; ``None`` fits the point model only (no calibration folds).
     n_splits, seed : int
@@ -199,17 +202,8 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if self.confidence is not None:
             oof = self._out_of_fold(X, y, groups, weights)
             residual = z - oof if self.interval_space == "model" else y - self._clip(tf.inverse(oof))
-            self.difficulty_ref_ = {}
-            for f, d in (self.difficulty or {}).items():
-                if f not in names:
-                    raise ValueError(f"difficulty feature {f!r} is not among the input features")
-                col = X[real, names.index(f)].astype(float)
-                col = col[np.isfinite(col)]
-                if len(col) and int(d) in (1, -1):
-                    self.difficulty_ref_[f] = (float(np.percentile(col, 10 if int(d) > 0 else 90)), int(d))
-                elif int(d) not in (1, -1):
-                    raise ValueError(f"difficulty direction of {f!r} must be +1 or -1, not {d!r}")
-            spread = self._spread(X)
+            self.difficulty_ = self._difficulty_terms(X[real], names)
+            spread, _ = self._spread(X)
             self.calibration_ = Calibration.fit(residual[real], self._unknown_share(X)[real], self._strata(X)[real],
                                                 self.confidence, None if spread is None else spread[real])
         return self
@@ -243,15 +237,40 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             return np.zeros(len(X))
         return np.isnan(X[:, idx]).mean(axis=1)
 
-    def _spread(self, X: np.ndarray) -> np.ndarray | None:
-        """How far each difficulty feature lies beyond its usual value (n × k; 0 if unknown)."""
-        refs = getattr(self, "difficulty_ref_", {})
-        if not refs:
-            return None
-        names = list(self.feature_names_in_)
-        cols = [np.nan_to_num(np.maximum(d * (X[:, names.index(f)].astype(float) - ref), 0.0))
-                for f, (ref, d) in refs.items()]
-        return np.column_stack(cols)
+    def _difficulty_terms(self, X: np.ndarray, names: list[str]) -> dict[str, tuple[int, float, int, float, int]]:
+        """Per difficulty feature: (column, usual value, direction, spread of an unknown value,
+        the sign the target can only move in as the feature makes a row harder, from ``monotone``)."""
+        terms = {}
+        for f, d in (self.difficulty or {}).items():
+            if f not in names:
+                raise ValueError(f"difficulty feature {f!r} is not among the input features")
+            if d not in (1, -1, 0):
+                raise ValueError(f"difficulty direction of {f!r} must be +1, -1 or 0, not {d!r}")
+            col = X[:, names.index(f)].astype(float)
+            known = col[np.isfinite(col)]
+            if not len(known):
+                continue
+            ref = float(np.percentile(known, 10 if d > 0 else 90 if d < 0 else 50))
+            spread = np.abs(known - ref) if d == 0 else np.maximum(d * (known - ref), 0.0)
+            terms[f] = (names.index(f), ref, int(d), float(spread.mean()), int((self.monotone or {}).get(f, 0)))
+        return terms
+
+    def _spread(self, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """How far each difficulty feature lies beyond its usual value (n × k; an unknown value
+        gets the training rows' mean spread: the expected difficulty), and the side (n × k) the
+        target can only move to as the row gets harder (0: either)."""
+        terms = getattr(self, "difficulty_", {})
+        if not terms:
+            return None, None
+        spreads, sides = [], []
+        for j, ref, d, unknown, mono in terms.values():
+            x = X[:, j].astype(float)
+            away = x - ref
+            s = np.abs(away) if d == 0 else np.maximum(d * away, 0.0)
+            spreads.append(np.where(np.isfinite(x), s, unknown))
+            e = mono * (np.sign(away) if d == 0 else d) * np.ones(len(x))
+            sides.append(np.where(np.isfinite(x), e, 0.0))
+        return np.column_stack(spreads), np.column_stack(sides)
 
     def _strata(self, X: np.ndarray) -> np.ndarray:
         """Stratum of each row: 1 + the index of the first stratum it belongs to, else 0."""
@@ -316,13 +335,34 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         return np.asarray(self.estimator_.predict(Xu), dtype=np.float64) + self.extra_model_space(Xu)
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(point, lower, upper) in the target's units, clipped to ``bounds``; NaN bounds = no interval."""
+        """(point, lower, upper) in the target's units, clipped to ``bounds``; NaN bounds = no interval.
+
+        Where ``monotone`` fixes how a difficulty feature moves the target, the bound on the side
+        it cannot move to is held to the same recipe's bound at the feature's usual value: the
+        interval of a 1 C capacity widens downwards and never reaches above the 0.1 C one's (the
+        same cell cannot give more at 1 C), and a 60 °C retention never above the 25 °C one's."""
         X = self._matrix(X)
+        spread, side = self._spread(X)
+        point, lo, hi = self._interval(X, spread)
+        if side is None or not np.isfinite(hi).any():
+            return point, lo, hi
+        for blocked, bound, keep in ((side < 0) & (spread > 0), hi, np.minimum), ((side > 0) & (spread > 0), lo, np.maximum):
+            rows = np.flatnonzero(blocked.any(axis=1))
+            if not len(rows):
+                continue
+            usual = X[rows].copy()
+            for k, (j, ref, *_rest) in enumerate(self.difficulty_.values()):
+                usual[blocked[rows, k], j] = ref
+            _, u_lo, u_hi = self._interval(usual, self._spread(usual)[0])
+            bound[rows] = keep(bound[rows], u_hi if bound is hi else u_lo)
+        return point, lo, hi
+
+    def _interval(self, X: np.ndarray, spread: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         z = self._model_space(X)
         if self.calibration_ is None:
             half = np.full(len(z), np.nan)
         else:
-            half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X), self._spread(X))
+            half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X), spread)
         tf = get_transform(self.target_transform)
         point = self._clip(tf.inverse(z))
         if self.interval_space == "units":
@@ -336,6 +376,12 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         return self.predict_interval(X)[0]
+
+    def __setstate__(self, state: dict) -> None:
+        # Models pickled before a parameter existed get its default (their intervals were
+        # calibrated without it, so they stay valid).
+        state.setdefault("difficulty", None)
+        self.__dict__.update(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
