@@ -114,8 +114,19 @@ def test_a_harder_test_never_raises_the_bound_physics_rules_out(shipped_model, r
     ret = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (25, 35, 45, 55, 60, 80)])
     upper = ret["retention_pct_upper"].to_numpy()
     assert np.all(upper <= upper[0] + 1e-6), f"retention upper bound over 25-80 °C: {np.round(upper, 1)}"
-    cold = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (25, 0, -20)])["retention_pct_lower"].to_numpy()
-    assert np.all(cold >= cold[0] - 1e-6), f"retention lower bound over 25/0/-20 °C: {np.round(cold, 1)}"
+    cold = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (25, 0, -20)])
+    lower = cold["retention_pct_lower"].to_numpy()
+    assert np.all(lower >= lower[0] - 1e-6), f"retention lower bound over 25/0/-20 °C: {np.round(lower, 1)}"
+    upper = cold["capacity_mah_g_upper"].to_numpy()
+    assert np.all(upper <= upper[0] + 1e-6), f"capacity upper bound over 25/0/-20 °C: {np.round(upper, 1)}"
+    lower = ret["capacity_mah_g_lower"].to_numpy()
+    assert np.all(lower >= lower[0] - 1e-6), f"capacity lower bound over 25-80 °C: {np.round(lower, 1)}"
+
+
+@pytest.mark.parametrize("recipe", [BASE, COATED])
+def test_a_colder_test_gives_no_more_capacity(shipped_model, recipe):
+    cap = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (-20, 0, 25, 45, 55)])["capacity_mah_g_pred"]
+    assert np.all(np.diff(cap) >= -1e-6), f"capacity over -20/0/25/45/55 °C: {cap.round(1).tolist()}"
 
 
 def test_a_fast_capacity_test_gets_a_wider_interval(shipped_model):

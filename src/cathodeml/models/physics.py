@@ -11,8 +11,8 @@ retention never sees the C-rate of the capacity test; Rct sees its own timing.
 target                    non-increasing in                      non-decreasing in
 ========================  =====================================  ===============================
 ``capacity_mah_g``        C-rate of the measurement; the         Ni fraction; upper cut-off
-                          inactive share of the TM site (Mn⁴⁺,   voltage and window width
-                          Al, …); inactive dopant amount;
+                          inactive share of the TM site (Mn⁴⁺,   voltage and window width; test
+                          Al, …); inactive dopant amount;        temperature (kinetics)
                           a degraded (spent / delithiated)
                           starting material; Li loss
 ``retention_pct``         cycles (smoothly: see below); upper    the inactive share of the TM
@@ -109,7 +109,7 @@ PHYSICS: dict[str, TargetPhysics] = {
     "capacity_mah_g": TargetPhysics(
         "capacity_mah_g", "identity",
         monotone={"protocol_log10_capacity_c_rate": -1, "protocol_v_max": 1, "protocol_window_v": 1,
-                  "cathode_ni_frac": 1, "cathode_inactive_tm_frac": -1, "dopant_inactive_mol_pct": -1, **_DEGRADED},
+                  "protocol_test_temp_c": 1, "cathode_ni_frac": 1, "cathode_inactive_tm_frac": -1, "dopant_inactive_mol_pct": -1, **_DEGRADED},
         exclude=(*_FREE_COMPOSITION, "dopant_present", "dopant_n_elements", "dopant_mol_pct", "dopant_magpie_*"),
         key_features=("protocol_v_max", "protocol_log10_capacity_c_rate", "protocol_electrolyte_liquid",
                       "protocol_half_cell"),
