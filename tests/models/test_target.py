@@ -162,8 +162,8 @@ def test_a_difficulty_feature_widens_the_interval_beyond_its_usual_values():
     y = X["other"].to_numpy() + rng.normal(0, 0.1 + 0.6 * rate)
     reg = TargetRegressor(params={"n_estimators": 30}, difficulty={"protocol_log10_capacity_c_rate": 1}).fit(X, y)
     j = list(X.columns).index("protocol_log10_capacity_c_rate")
-    column, ref, direction, unknown, side = reg.difficulty_["protocol_log10_capacity_c_rate"]
-    assert (column, ref, direction, side) == (j, 0.0, 1, 0) and unknown == pytest.approx(np.mean(rate))
+    column, ref, direction, unknown, side, splits = reg.difficulty_["protocol_log10_capacity_c_rate"]
+    assert (column, ref, direction, side, splits) == (j, 0.0, 1, 0, ()) and unknown == pytest.approx(np.mean(rate))
     assert reg.calibration_.spread_weights[0] > 1.0
     rows = pd.DataFrame({"protocol_log10_cycles": 0.5, "noise": 0.0, "other": 0.5,
                          "protocol_log10_capacity_c_rate": [0.0, 2.0, np.nan, -1.0]})
@@ -195,7 +195,10 @@ def test_where_physics_fixes_the_direction_the_ruled_out_bound_never_passes_the_
     rows = pd.DataFrame({"protocol_log10_cycles": 0.5, "noise": 0.0, "other": 0.5,
                          "protocol_log10_capacity_c_rate": np.linspace(0, 2, 9)})
     point, lo, hi = reg.predict_interval(rows)
-    assert np.all(hi <= hi[0] + 1e-9), f"an upper bound above the usual test's: {np.round(hi, 2)}"
+    assert np.all(np.diff(hi) <= 1e-9), f"the upper bound rises with the C-rate: {np.round(hi, 2)}"
+    own = TargetRegressor(monotone={"protocol_log10_capacity_c_rate": -1}, **kw).fit(X, y)
+    own.difficulty_ = {f: t[:4] + (0, ()) for f, t in own.difficulty_.items()}  # the same model, nothing held
+    assert np.all(hi <= own.predict_interval(rows)[2] + 1e-9), "holding a bound may only tighten it"
     assert (point - lo)[-1] > 3 * (point - lo)[0], "the lower side widens with the C-rate"
     f_point, f_lo, f_hi = free.predict_interval(rows)
     assert (f_hi - f_point)[-1] > 2 * (f_hi - f_point)[0], "without a direction the upper side widens too"
@@ -206,6 +209,11 @@ def test_where_physics_fixes_the_direction_the_ruled_out_bound_never_passes_the_
     yn = Xn["other"].to_numpy() - 0.5 * r2 + rng2.normal(0, 0.1 + 0.6 * r2)
     _, lo_n, hi_n = reg.predict_interval(Xn)
     assert 0.85 <= np.mean((yn >= lo_n) & (yn <= hi_n)) <= 0.97
+    # a baseline learner does not enforce the direction, so nothing is held for it
+    # (here the data rise with the rate against the declared direction, which ridge cannot enforce)
+    ridge = TargetRegressor(learner="ridge", monotone={"protocol_log10_capacity_c_rate": -1}, **kw).fit(X, -y)
+    r_point, _, r_hi = ridge.predict_interval(rows)
+    assert (r_point <= r_hi).all() and (r_hi - r_point)[-1] > (r_hi - r_point)[0]
 
 
 def test_a_model_pickled_before_the_difficulty_parameter_still_clones():
@@ -217,6 +225,16 @@ def test_a_model_pickled_before_the_difficulty_parameter_still_clones():
     old.__setstate__(state)
     assert clone(old).get_params()["difficulty"] is None
     np.testing.assert_allclose(old.predict_interval(X)[2], reg.predict_interval(X)[2])
+    # the first difficulty version kept (usual value, direction) only: it predicts as it was calibrated
+    X = X.assign(protocol_log10_capacity_c_rate=np.r_[np.zeros(50), np.ones(50)])
+    wide = TargetRegressor(params={"n_estimators": 5}, difficulty={"protocol_log10_capacity_c_rate": 1}).fit(
+        X, X["other"].to_numpy() + X["protocol_log10_capacity_c_rate"] * rng.normal(0, 1, 100))
+    state = wide.__getstate__()
+    state["difficulty_ref_"] = {f: (ref, d) for f, (_, ref, d, *_rest) in state.pop("difficulty_").items()}
+    first = TargetRegressor.__new__(TargetRegressor)
+    first.__setstate__(state)
+    _, lo, hi = first.predict_interval(X)
+    assert np.isfinite(lo).all() and (hi - lo)[-1] > (hi - lo)[0]
 
 
 def test_an_unknown_monotone_feature_is_imputed_so_its_direction_holds():

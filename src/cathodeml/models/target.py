@@ -252,7 +252,13 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
                 continue
             ref = float(np.percentile(known, 10 if d > 0 else 90 if d < 0 else 50))
             spread = np.abs(known - ref) if d == 0 else np.maximum(d * (known - ref), 0.0)
-            terms[f] = (names.index(f), ref, int(d), float(spread.mean()), int((self.monotone or {}).get(f, 0)))
+            # The held side needs a direction the learner enforces (only XGBoost does; ridge and
+            # the mean are baselines) on a feature the model reads.
+            enforced = self.learner == "xgboost" and f in self.features_
+            mono = int((self.monotone or {}).get(f, 0)) if enforced else 0
+            splits = tuple(float(v) for v in split_values(self.estimator_.get_booster(), self.features_.index(f))) \
+                if mono else ()
+            terms[f] = (names.index(f), ref, int(d), float(spread.mean()), mono, splits)
         return terms
 
     def _spread(self, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -263,7 +269,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if not terms:
             return None, None
         spreads, sides = [], []
-        for j, ref, d, unknown, mono in terms.values():
+        for j, ref, d, unknown, mono, _splits in terms.values():
             x = X[:, j].astype(float)
             away = x - ref
             s = np.abs(away) if d == 0 else np.maximum(d * away, 0.0)
@@ -338,24 +344,64 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         """(point, lower, upper) in the target's units, clipped to ``bounds``; NaN bounds = no interval.
 
         Where ``monotone`` fixes how a difficulty feature moves the target, the bound on the side
-        it cannot move to is held to the same recipe's bound at the feature's usual value: the
-        interval of a 1 C capacity widens downwards and never reaches above the 0.1 C one's (the
-        same cell cannot give more at 1 C), and a 60 °C retention never above the 25 °C one's."""
+        it cannot move to is the lowest (upper side) or highest (lower side) bound the same recipe
+        gets anywhere between the feature's usual value and its own (jointly over every such
+        feature): the same cell cannot give more capacity at 5 C than at 2 C, nor retain more at
+        60 °C than at 45 °C, so along a sweep that bound never moves the wrong way, while the
+        other side widens with the difficulty. The trees are constant between their split values
+        and σ grows away from the usual value, so the extreme lies on the usual value or a split
+        value: those are the only candidates evaluated (:meth:`_held_bound`)."""
         X = self._matrix(X)
         spread, side = self._spread(X)
         point, lo, hi = self._interval(X, spread)
-        if side is None or not np.isfinite(hi).any():
+        if side is None or self.calibration_ is None or not np.isfinite(hi).any():
             return point, lo, hi
-        for blocked, bound, keep in ((side < 0) & (spread > 0), hi, np.minimum), ((side > 0) & (spread > 0), lo, np.maximum):
-            rows = np.flatnonzero(blocked.any(axis=1))
-            if not len(rows):
-                continue
-            usual = X[rows].copy()
-            for k, (j, ref, *_rest) in enumerate(self.difficulty_.values()):
-                usual[blocked[rows, k], j] = ref
-            _, u_lo, u_hi = self._interval(usual, self._spread(usual)[0])
-            bound[rows] = keep(bound[rows], u_hi if bound is hi else u_lo)
+        for upper, sign in ((True, -1), (False, 1)):
+            blocked = (side * sign > 0) & (spread > 0)
+            if blocked.any():
+                self._held_bound(X, blocked, hi if upper else lo, upper)
         return point, lo, hi
+
+    def _held_bound(self, X: np.ndarray, blocked: np.ndarray, bound: np.ndarray, upper: bool) -> None:
+        """Replace ``bound`` (in place) by its extreme over the candidate values of the blocked
+        features of each row: the usual value and the split values between it and the row's own."""
+        import itertools
+
+        rows = np.flatnonzero(blocked.any(axis=1))
+        options = []  # per difficulty term: (column, candidate values, rows × candidates validity)
+        for k, (j, ref, _d, _u, _m, splits) in enumerate(self.difficulty_.values()):
+            x, b = X[rows, j].astype(np.float64), blocked[rows, k]
+            up = np.asarray([v for v in splits if v > ref], dtype=np.float64)
+            down = np.asarray([v for v in splits if v < ref], dtype=np.float64)
+            # a split v sends values ≥ v right: above the usual value the piece starting at v is
+            # evaluated at v, below it the piece ending at v just under v
+            values = np.r_[ref, up, np.nextafter(down.astype(np.float32), np.float32(-np.inf))].astype(np.float32)
+            valid = np.zeros((len(rows), len(values)), bool)
+            valid[:, 0] = b
+            valid[:, 1:1 + len(up)] = b[:, None] & (x[:, None] >= up[None, :])
+            valid[:, 1 + len(up):] = b[:, None] & (x[:, None] < down[None, :])
+            options.append((j, values, valid))
+        copies, owner = [], []
+        for combo in itertools.product(*[range(-1, len(v)) for _, v, _ in options]):
+            if all(c < 0 for c in combo):
+                continue  # the row itself: already evaluated
+            take = np.ones(len(rows), bool)
+            for (_, _, valid), c in zip(options, combo):
+                if c >= 0:
+                    take &= valid[:, c]
+            if not take.any():
+                continue
+            A = X[rows[take]].copy()
+            for (j, values, _), c in zip(options, combo):
+                if c >= 0:
+                    A[:, j] = values[c]
+            copies.append(A)
+            owner.append(rows[take])
+        if not copies:
+            return
+        A = np.concatenate(copies)
+        _, a_lo, a_hi = self._interval(A, self._spread(A)[0])
+        (np.minimum if upper else np.maximum).at(bound, np.concatenate(owner), a_hi if upper else a_lo)
 
     def _interval(self, X: np.ndarray, spread: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         z = self._model_space(X)
@@ -375,12 +421,18 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         return v if self.bounds is None else np.clip(v, *self.bounds)
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.predict_interval(X)[0]
+        """The point prediction in the target's units (no interval computed)."""
+        tf = get_transform(self.target_transform)
+        return self._clip(tf.inverse(self._model_space(self._matrix(X))))
 
     def __setstate__(self, state: dict) -> None:
         # Models pickled before a parameter existed get its default (their intervals were
         # calibrated without it, so they stay valid).
         state.setdefault("difficulty", None)
+        old = state.pop("difficulty_ref_", None)  # the first difficulty version (never released):
+        if old and "difficulty_" not in state:  # no unknown-value widening, no held bounds
+            names = list(state.get("feature_names_in_", []))
+            state["difficulty_"] = {f: (names.index(f), ref, d, 0.0, 0, ()) for f, (ref, d) in old.items()}
         self.__dict__.update(state)
 
     def __sklearn_tags__(self):
