@@ -433,6 +433,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if old and "difficulty_" not in state:  # no unknown-value widening, no held bounds
             names = list(state.get("feature_names_in_", []))
             state["difficulty_"] = {f: (names.index(f), ref, d, 0.0, 0, ()) for f, (ref, d) in old.items()}
+        terms = state.get("difficulty_") or {}
+        if any(len(t) == 5 for t in terms.values()):  # a version without split values: min with the usual value
+            state["difficulty_"] = {f: (*t[:4], 0, ()) if len(t) == 5 else t for f, t in terms.items()}
         self.__dict__.update(state)
 
     def __sklearn_tags__(self):
