@@ -268,9 +268,13 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         terms = getattr(self, "difficulty_", {})
         if not terms:
             return None, None
+        return self._spread_of(X[:, [t[0] for t in terms.values()]].astype(float))
+
+    def _spread_of(self, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_spread` from the difficulty features' values (n × k, in ``difficulty_`` order)."""
         spreads, sides = [], []
-        for j, ref, d, unknown, mono, _splits in terms.values():
-            x = X[:, j].astype(float)
+        for k, (_j, ref, d, unknown, mono, _splits) in enumerate(self.difficulty_.values()):
+            x = V[:, k]
             away = x - ref
             s = np.abs(away) if d == 0 else np.maximum(d * away, 0.0)
             spreads.append(np.where(np.isfinite(x), s, unknown))
@@ -368,9 +372,16 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         import itertools
 
         rows = np.flatnonzero(blocked.any(axis=1))
-        options = []  # per difficulty term: (column, candidate values, rows × candidates validity)
-        for k, (j, ref, _d, _u, _m, splits) in enumerate(self.difficulty_.values()):
-            x, b = X[rows, j].astype(np.float64), blocked[rows, k]
+        terms = list(self.difficulty_.values())
+        Xr = X[rows]
+        # Copies are made of what the learner reads (its columns, imputed) and of the difficulty
+        # values; the unknown share and the stratum of a copy are its row's (a candidate value is
+        # known where the row's own was).
+        Xu, V = self._columns(Xr), Xr[:, [t[0] for t in terms]].astype(float)
+        share, strata = self._unknown_share(Xr), self._strata(Xr)
+        options = []  # per difficulty term: (learner column, candidate values, rows × candidates validity)
+        for k, (_j, ref, _d, _u, _m, splits) in enumerate(terms):
+            x, b = V[:, k], blocked[rows, k]
             up = np.asarray([v for v in splits if v > ref], dtype=np.float64)
             down = np.asarray([v for v in splits if v < ref], dtype=np.float64)
             # a split v sends values ≥ v right: above the usual value the piece starting at v is
@@ -380,8 +391,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             valid[:, 0] = b
             valid[:, 1:1 + len(up)] = b[:, None] & (x[:, None] >= up[None, :])
             valid[:, 1 + len(up):] = b[:, None] & (x[:, None] < down[None, :])
-            options.append((j, values, valid))
-        copies, owner = [], []
+            column = self.features_.index(list(self.difficulty_)[k]) if terms[k][4] else -1
+            options.append((column, values, valid))
+        pieces = []
         for combo in itertools.product(*[range(-1, len(v)) for _, v, _ in options]):
             if all(c < 0 for c in combo):
                 continue  # the row itself: already evaluated
@@ -391,24 +403,30 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
                     take &= valid[:, c]
             if not take.any():
                 continue
-            A = X[rows[take]].copy()
-            for (j, values, _), c in zip(options, combo):
+            Z, W = Xu[take].copy(), V[take].copy()
+            for k, ((column, values, _), c) in enumerate(zip(options, combo)):
                 if c >= 0:
-                    A[:, j] = values[c]
-            copies.append(A)
-            owner.append(rows[take])
-        if not copies:
+                    Z[:, column] = values[c]
+                    W[:, k] = values[c]
+            pieces.append((Z, W, np.flatnonzero(take)))
+        if not pieces:
             return
-        A = np.concatenate(copies)
-        _, a_lo, a_hi = self._interval(A, self._spread(A)[0])
-        (np.minimum if upper else np.maximum).at(bound, np.concatenate(owner), a_hi if upper else a_lo)
+        Z = np.concatenate([p[0] for p in pieces])
+        W = np.concatenate([p[1] for p in pieces])
+        at = np.concatenate([p[2] for p in pieces])
+        z = np.asarray(self.estimator_.predict(Z), dtype=np.float64) + self.extra_model_space(Z)
+        half = self.calibration_.halfwidth(share[at], strata[at], self._spread_of(W)[0])
+        _, c_lo, c_hi = self._bounds(z, half)
+        (np.minimum if upper else np.maximum).at(bound, rows[at], c_hi if upper else c_lo)
 
     def _interval(self, X: np.ndarray, spread: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         z = self._model_space(X)
         if self.calibration_ is None:
-            half = np.full(len(z), np.nan)
-        else:
-            half = self.calibration_.halfwidth(self._unknown_share(X), self._strata(X), spread)
+            return self._bounds(z, np.full(len(z), np.nan))
+        return self._bounds(z, self.calibration_.halfwidth(self._unknown_share(X), self._strata(X), spread))
+
+    def _bounds(self, z: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point, lower, upper) in units from model-space predictions and half-widths."""
         tf = get_transform(self.target_transform)
         point = self._clip(tf.inverse(z))
         if self.interval_space == "units":
