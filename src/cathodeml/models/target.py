@@ -237,9 +237,10 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             return np.zeros(len(X))
         return np.isnan(X[:, idx]).mean(axis=1)
 
-    def _difficulty_terms(self, X: np.ndarray, names: list[str]) -> dict[str, tuple[int, float, int, float, int]]:
+    def _difficulty_terms(self, X: np.ndarray, names: list[str]) -> dict[str, tuple[int, float, int, float, int, tuple[float, ...]]]:
         """Per difficulty feature: (column, usual value, direction, spread of an unknown value,
-        the sign the target can only move in as the feature makes a row harder, from ``monotone``)."""
+        the sign the target can only move in as the feature makes a row harder — from
+        ``monotone``, 0 where nothing is held —, the learner's split values of the feature)."""
         terms = {}
         for f, d in (self.difficulty or {}).items():
             if f not in names:
@@ -452,7 +453,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             names = list(state.get("feature_names_in_", []))
             state["difficulty_"] = {f: (names.index(f), ref, d, 0.0, 0, ()) for f, (ref, d) in old.items()}
         terms = state.get("difficulty_") or {}
-        if any(len(t) == 5 for t in terms.values()):  # a version without split values: min with the usual value
+        if any(len(t) == 5 for t in terms.values()):  # a version without split values: no held bounds
             state["difficulty_"] = {f: (*t[:4], 0, ()) if len(t) == 5 else t for f, t in terms.items()}
         self.__dict__.update(state)
 
