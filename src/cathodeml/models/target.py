@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -342,7 +343,10 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         return self._model_space(self._matrix(X))
 
     def _model_space(self, X: np.ndarray) -> np.ndarray:
-        Xu = self._columns(X)
+        return self._model_space_of(self._columns(X))
+
+    def _model_space_of(self, Xu: np.ndarray) -> np.ndarray:
+        """Model-space prediction from the learner's own (imputed) columns: trees + smooth terms."""
         return np.asarray(self.estimator_.predict(Xu), dtype=np.float64) + self.extra_model_space(Xu)
 
     def predict_interval(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -357,48 +361,51 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         and σ grows away from the usual value, so the extreme lies on the usual value or a split
         value: those are the only candidates evaluated (:meth:`_held_bound`)."""
         X = self._matrix(X)
+        Xu = self._columns(X)
+        z = self._model_space_of(Xu)
+        if self.calibration_ is None:
+            return self._bounds(z, np.full(len(z), np.nan))
+        share, strata = self._unknown_share(X), self._strata(X)
         spread, side = self._spread(X)
-        point, lo, hi = self._interval(X, spread)
-        if side is None or self.calibration_ is None or not np.isfinite(hi).any():
+        point, lo, hi = self._bounds(z, self.calibration_.halfwidth(share, strata, spread))
+        if side is None or not np.isfinite(hi).any():
             return point, lo, hi
+        V = X[:, [t[0] for t in self.difficulty_.values()]].astype(float)
         for upper, sign in ((True, -1), (False, 1)):
             blocked = (side * sign > 0) & (spread > 0)
             if blocked.any():
-                self._held_bound(X, blocked, hi if upper else lo, upper)
+                rows = np.flatnonzero(blocked.any(axis=1))
+                self._held_bound(Xu[rows], V[rows], share[rows], strata[rows], blocked[rows], upper,
+                                 hi if upper else lo, rows)
         return point, lo, hi
 
-    def _held_bound(self, X: np.ndarray, blocked: np.ndarray, bound: np.ndarray, upper: bool) -> None:
-        """Replace ``bound`` (in place) by its extreme over the candidate values of the blocked
-        features of each row: the usual value and the split values between it and the row's own."""
-        import itertools
-
-        rows = np.flatnonzero(blocked.any(axis=1))
+    def _held_bound(self, Xu: np.ndarray, V: np.ndarray, share: np.ndarray, strata: np.ndarray,
+                    blocked: np.ndarray, upper: bool, bound: np.ndarray, rows: np.ndarray) -> None:
+        """Replace ``bound[rows]`` (in place) by its extreme over the candidate values of the
+        blocked features of each row: the usual value and the split values between it and the
+        row's own. ``Xu``, ``V``, ``share``, ``strata`` and ``blocked`` are those rows' learner
+        columns, difficulty values, unknown share, stratum and held features. A copy keeps its
+        row's unknown share and stratum (a candidate value is known where the row's own was)."""
         terms = list(self.difficulty_.values())
-        Xr = X[rows]
-        # Copies are made of what the learner reads (its columns, imputed) and of the difficulty
-        # values; the unknown share and the stratum of a copy are its row's (a candidate value is
-        # known where the row's own was).
-        Xu, V = self._columns(Xr), Xr[:, [t[0] for t in terms]].astype(float)
-        share, strata = self._unknown_share(Xr), self._strata(Xr)
         options = []  # per difficulty term: (learner column, candidate values, rows × candidates validity)
         for k, (_j, ref, _d, _u, _m, splits) in enumerate(terms):
-            x, b = V[:, k], blocked[rows, k]
+            x, b = V[:, k], blocked[:, k]
             up = np.asarray([v for v in splits if v > ref], dtype=np.float64)
             down = np.asarray([v for v in splits if v < ref], dtype=np.float64)
             # a split v sends values ≥ v right: above the usual value the piece starting at v is
             # evaluated at v, below it the piece ending at v just under v
             values = np.r_[ref, up, np.nextafter(down.astype(np.float32), np.float32(-np.inf))].astype(np.float32)
-            valid = np.zeros((len(rows), len(values)), bool)
+            valid = np.zeros((len(V), len(values)), bool)
             valid[:, 0] = b
             valid[:, 1:1 + len(up)] = b[:, None] & (x[:, None] >= up[None, :])
             valid[:, 1 + len(up):] = b[:, None] & (x[:, None] < down[None, :])
             column = self.features_.index(list(self.difficulty_)[k]) if terms[k][4] else -1
             options.append((column, values, valid))
         pieces = []
-        for combo in itertools.product(*[range(-1, len(v)) for _, v, _ in options]):
+        for combo in product(*[range(-1, len(v)) for _, v, _ in options]):
             if all(c < 0 for c in combo):
                 continue  # the row itself: already evaluated
-            take = np.ones(len(rows), bool)
+            take = np.ones(len(V), bool)
             for (_, _, valid), c in zip(options, combo):
                 if c >= 0:
                     take &= valid[:, c]
@@ -415,16 +422,9 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         Z = np.concatenate([p[0] for p in pieces])
         W = np.concatenate([p[1] for p in pieces])
         at = np.concatenate([p[2] for p in pieces])
-        z = np.asarray(self.estimator_.predict(Z), dtype=np.float64) + self.extra_model_space(Z)
         half = self.calibration_.halfwidth(share[at], strata[at], self._spread_of(W)[0])
-        _, c_lo, c_hi = self._bounds(z, half)
+        _, c_lo, c_hi = self._bounds(self._model_space_of(Z), half)
         (np.minimum if upper else np.maximum).at(bound, rows[at], c_hi if upper else c_lo)
-
-    def _interval(self, X: np.ndarray, spread: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        z = self._model_space(X)
-        if self.calibration_ is None:
-            return self._bounds(z, np.full(len(z), np.nan))
-        return self._bounds(z, self.calibration_.halfwidth(self._unknown_share(X), self._strata(X), spread))
 
     def _bounds(self, z: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(point, lower, upper) in units from model-space predictions and half-widths."""
