@@ -11,7 +11,7 @@ Run:  python benchmarks/predict_protocols.py [MODEL_DIR] [--rounds 3]
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 
 import numpy as np
@@ -31,12 +31,14 @@ def frames(n: int = 200_000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
-    if args and args[0] != str(rounds):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model", nargs="?", help="a model directory (default: train one on the shipped data)")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    if args.model:
         from cathodeml.tracking.registry import load_model
 
-        model = load_model(args[0])
+        model = load_model(args.model)
     else:
         from cathodeml.training.config import TrainConfig
         from cathodeml.training.train import load_training_data, train
@@ -45,7 +47,7 @@ def main() -> None:
         model = train(TrainConfig(tracking={"enabled": False}), data.frame, evaluate=False).model
     varied, usual = frames()
     model.predict(varied.head(1000))  # warm-up
-    for r in range(rounds):
+    for r in range(args.rounds):
         times = {}
         for name, frame in (("varied", varied), ("usual", usual)):
             t = time.perf_counter()
