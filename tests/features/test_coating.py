@@ -11,6 +11,7 @@ import pytest
 
 from cathodeml.data.coatings import COATING_CLASSES
 from cathodeml.features.coating import (
+    BLOCKING_THICKNESS_NM,
     CoatingAmountFeaturizer,
     CoatingChemistryFeaturizer,
     CoatingProcessFeaturizer,
@@ -82,8 +83,22 @@ def test_amount_is_measured_or_estimated_and_flagged():
     assert measured_wt[["coating_wt_measured", "coating_thickness_measured", "coating_amount_known"]].tolist() == [1, 0, 1]
     assert out.loc[1, "coating_wt_pct_est"] == pytest.approx(1.0, abs=1e-4)
     assert out.loc[2, "coating_amount_known"] == 0 and np.isnan(out.loc[2, "coating_wt_pct_est"])
-    assert out.iloc[3].tolist() == [0, 0, 0, 0, 0, 0, 1]  # uncoated: a true zero, known
+    assert out.iloc[3].tolist() == [0, 0, 0, 0, 0, 0, 1, 0, 0]  # uncoated: a true zero, known
     assert out.loc[4, "coating_thickness_nm_est"] == pytest.approx(5.99, abs=0.01)  # 1.5 µm single crystals
+
+
+def test_thickness_splits_into_a_protective_part_and_a_blocking_excess():
+    # 1 wt % Al2O3 on a 5 µm particle is a 19.96 nm shell (the shell model above): all protective.
+    frame = pd.DataFrame({"coating": ["Al2O3", "Al2O3", "Al2O3", None],
+                          "coating_wt_pct": [1.0, np.nan, np.nan, np.nan],
+                          "coating_thickness_nm": [np.nan, 100.0, np.nan, np.nan], "morphology": [None] * 4})
+    f = CoatingAmountFeaturizer()
+    out = pd.DataFrame(f.featurize_frame(frame), columns=f.feature_labels())
+    split = out[["coating_thickness_nm_protective", "coating_thickness_nm_blocking"]].to_numpy()
+    assert split[0] == pytest.approx([19.96, 0.0], abs=0.01)
+    assert split[1].tolist() == [BLOCKING_THICKNESS_NM, 100.0 - BLOCKING_THICKNESS_NM] == [40.0, 60.0]
+    assert np.isnan(split[2]).all(), "an unreported amount is unknown, not zero"
+    assert split[3].tolist() == [0.0, 0.0], "uncoated: no coating at all"
 
 
 def test_process_one_hot_and_anneal():

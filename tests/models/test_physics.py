@@ -96,6 +96,26 @@ def test_a_higher_cut_off_gives_more_capacity_and_faster_fade(shipped_model, rec
     assert p["retention_pct_pred"].iloc[-1] < p["retention_pct_pred"].iloc[0], "4.6 V retains as well as 4.2 V"
 
 
+@pytest.mark.parametrize("recipe", [BASE, COATED, BASE | {"cathode": "NCM622", "v_max": 4.5}])
+def test_a_lower_cut_off_gives_no_less_capacity_and_no_slower_fade(shipped_model, recipe):
+    """Discharging deeper (2.5 V instead of 3.0 V) at the same upper cut-off widens the window."""
+    p = predict(shipped_model, [recipe | {"v_min": v} for v in (2.5, 2.7, 2.8, 3.0)])
+    cap, ret = p["capacity_mah_g_pred"], p["retention_pct_pred"]
+    assert np.all(np.diff(cap) <= 1e-6), f"capacity over v_min 2.5/2.7/2.8/3.0 V rises: {cap.round(1).tolist()}"
+    assert np.all(np.diff(ret) >= -1e-6), f"retention over v_min 2.5/2.7/2.8/3.0 V falls: {ret.round(1).tolist()}"
+
+
+@pytest.mark.parametrize("coating", ["Al2O3", "LiNbO3", "Li3PO4", "ZrO2"])
+@pytest.mark.parametrize("unit", ["coating_thickness_nm", "coating_wt_pct"])
+def test_beyond_a_blocking_thickness_more_coating_never_helps(shipped_model, coating, unit):
+    """A shell thicker than BLOCKING_THICKNESS_NM (40 nm) blocks ions and electrons: from there on,
+    stated in nm or in wt % (3 wt % of any of these is ≥ 40 nm on a 10 µm particle), more is no better."""
+    amounts = (40, 60, 100, 200) if unit == "coating_thickness_nm" else (3, 5, 8, 12)
+    p = predict(shipped_model, [BASE | {"coating": coating, unit: a} for a in amounts])
+    for col in ("capacity_mah_g_pred", "retention_pct_pred"):
+        assert np.all(np.diff(p[col]) <= 1e-6), f"{col} over {amounts} ({unit}) of {coating} rises: {p[col].round(2).tolist()}"
+
+
 @pytest.mark.parametrize("recipe", [BASE, COATED])
 def test_a_hotter_test_fades_faster_and_is_less_certain(shipped_model, recipe):
     p = predict(shipped_model, [recipe | {"test_temp_c": t} for t in (25, 45, 55, 60)])

@@ -53,6 +53,11 @@ CLASS_DENSITY_G_CM3: dict[str, float] = {
 }
 CORE_DENSITY_G_CM3 = 4.75
 PARTICLE_RADIUS_NM = {"polycrystalline": 5000.0, "single_crystal": 1500.0}
+#: Shell thickness (nm) beyond which more coating no longer protects but blocks: about 2 wt % of a
+#: typical oxide on a 10 µm secondary particle (Al2O3: 40 nm by the shell model), the upper end of
+#: the optimum amounts wet-chemical coating papers report (0.5–2 wt %; ALD optima are a few nm).
+#: Set where the optimum is not in doubt, not where it is likeliest: below it the amount is free.
+BLOCKING_THICKNESS_NM = 40.0
 
 
 class CoatingChemistryFeaturizer(BaseFeaturizer):
@@ -120,6 +125,12 @@ class CoatingAmountFeaturizer(VectorizedFeaturizer):
 
     Uncoated rows get 0 for both (a true zero, "known"); a coating of unreported amount gets NaN
     and ``coating_amount_known`` = 0.
+
+    The thickness is also split at :data:`BLOCKING_THICKNESS_NM` into a *protective* part
+    (``min(t, t_block)``) and a *blocking* excess (``max(t − t_block, 0)``): a model that reads the
+    amount only through these two can be constrained to get no better with the excess (a thick
+    coating blocks) while staying free below it, and it reads a wt % and the thickness it implies
+    alike.
     """
 
     columns = ("coating", "coating_wt_pct", "coating_thickness_nm", "morphology")
@@ -134,6 +145,8 @@ class CoatingAmountFeaturizer(VectorizedFeaturizer):
             "coating_wt_measured",
             "coating_thickness_measured",
             "coating_amount_known",
+            "coating_thickness_nm_protective",
+            "coating_thickness_nm_blocking",
         ]
 
     def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
@@ -149,8 +162,9 @@ class CoatingAmountFeaturizer(VectorizedFeaturizer):
             wt_est = np.where(wt_meas, wt, wt_from_thickness(th, radius, rho))
             th_est = np.where(th_meas, th, thickness_from_wt(wt, radius, rho))
         out = np.column_stack([wt, th, wt_est, th_est, wt_meas.astype(float), th_meas.astype(float),
-                               (wt_meas | th_meas).astype(float)])
-        out[~coated] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+                               (wt_meas | th_meas).astype(float), np.minimum(th_est, BLOCKING_THICKNESS_NM),
+                               np.maximum(th_est - BLOCKING_THICKNESS_NM, 0.0)])
+        out[~coated] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         return out
 
 

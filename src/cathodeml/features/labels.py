@@ -38,6 +38,8 @@ DERIVED: dict[str, str] = {
     "coating_present": "coated", "coating_n_components": "coating components", "coating_contains_li": "coating contains Li",
     "coating_named_material": "named coating material (polymer, carbon …)",
     "coating_wt_pct_est": "coating amount, estimated [wt %]", "coating_thickness_nm_est": "coating thickness, estimated [nm]",
+    "coating_thickness_nm_protective": "coating thickness up to the blocking one [nm]",
+    "coating_thickness_nm_blocking": "coating thickness beyond the blocking one [nm]",
     "coating_wt_measured": "coating amount stated", "coating_thickness_measured": "coating thickness stated",
     "coating_amount_known": "coating amount known", "regen_applied": "regenerated",
     "regen_li_n_salts": "Li source: number of salts",
