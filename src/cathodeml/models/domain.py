@@ -164,29 +164,28 @@ class _Space:
         A = np.asarray(X, dtype=np.float32)[:, self.columns]
         A -= self.center
         A /= self.scale
-        return np.nan_to_num(A, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-
-    def _sq_distances(self, A: np.ndarray) -> np.ndarray:
-        """Squared distances (len(A) × n_unique) from scaled rows ``A`` to the training rows."""
-        T = self._train_rows()
-        D = A @ T.T
-        D *= -2.0
-        D += np.einsum("ij,ij->i", A, A)[:, None]
-        D += np.einsum("ij,ij->i", T, T)[None, :]
-        return np.maximum(D, 0.0, out=D)
+        A[~np.isfinite(A)] = 0.0
+        return A
 
     def nearest(self, X: np.ndarray) -> np.ndarray:
+        """Distance of each row of ``X`` to its nearest unique training row (scaled space).
+
+        The neighbour is the argmin of ``|t|² − 2·a·t`` (the query's own ``|a|²`` is the same for
+        every candidate, so it is never added, nor are the negative round-offs clipped): one
+        matrix product and one addition per chunk. Its distance is then taken from the
+        differences (exact at zero, where the product form's cancellation leaves ~0.003)."""
         out = np.empty(len(X), dtype=np.float32)
         if self.n_unique == 0:
             out[:] = np.inf
             return out
         T = self._train_rows()
+        minus_2t = np.ascontiguousarray(-2.0 * T.T)
+        tt = np.einsum("ij,ij->i", T, T)
         for start in range(0, len(X), _CHUNK):
             A = self.scaled(X[start : start + _CHUNK])
-            nearest = self._sq_distances(A).argmin(axis=1)
-            # The product form finds the neighbour; its distance is taken from the differences
-            # (exact at zero, where the product form's cancellation leaves ~0.003).
-            diff = A - T[nearest]
+            D = A @ minus_2t
+            D += tt
+            diff = A - T[D.argmin(axis=1)]
             out[start : start + _CHUNK] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
         return out
 
