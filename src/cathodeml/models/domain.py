@@ -161,7 +161,7 @@ class _Space:
 
         One copy (the column gather), then in place: on a million rows the former four passes
         (gather, ``where``, subtract, divide) cost as much as the neighbour search itself."""
-        A = np.asarray(X, dtype=np.float32)[:, self.columns]
+        A = np.take(np.asarray(X, dtype=np.float32), self.columns, axis=1)
         A -= self.center
         A /= self.scale
         A[~np.isfinite(A)] = 0.0
