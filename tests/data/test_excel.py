@@ -46,7 +46,7 @@ def test_formula_without_a_saved_value_is_an_error(tmp_path):
 
 
 def test_percent_cells_are_read_as_displayed(tmp_path):
-    p = xlsx(tmp_path, [["cathode", "retention_pct", "coating_wt_pct", "li_loss_pct"], ["NCM811", 0.905, 0.05, 0.02]],
+    p = xlsx(tmp_path, [["cathode", "retention_pct", "coating_wt_pct", "li_loss_pct", "coating"], ["NCM811", 0.905, 0.05, 0.02, "Al2O3"]],
              formats={"B2": "0.0%", "C2": "0%", "D2": '0.00"%"'})
     frame = read_recipes(p)
     # shown as 90.5 %, 5 % (read 90.5, 5); a literal "%" in quotes does not scale (0.02 is shown, 0.02 read)

@@ -22,7 +22,7 @@ GOOD = {"cathode": "NCM811", "coating": "Al2O3", "coating_wt_pct": 1.0, "v_min":
         "capacity_c_rate": 0.1, "cycle_c_rate": 1.0, "cycles": 100, "electrolyte": "liquid"}
 NEAR_MISSES = ["Coating", "voltage_high", "v max", "V_max (V)", "coatng", "c_rate"]
 OTHER_KEYS = ["my_note", "capacity_mah_g_pred", "in_domain", "Unnamed: 3"]
-DOPANTS = ["Al", "Mg", "Al,Mg", "D", "T", "Al,Al", "al", "Al,,Mg", "Al, Mg", "none", "undoped", "X" * 120]
+DOPANTS = ["Al", "Mg", "Al,Mg", "D", "T", "Al,Al", "al", "Al,,Mg", "Al, Mg", "none", "undoped", "X" * 120, "Na", "NA", " Na "]
 IDS = ["a", "a", "a ", "b", "", "n/a"]
 
 
@@ -57,7 +57,8 @@ def _value(name: str) -> st.SearchStrategy:
 
 #: Columns the fuzz draws most (the cross-column rules read them); every other one now and then.
 FOCUS = ["cathode", "coating", "dopant", "record_id", "ni_frac", "co_frac", "mn_frac", "al_frac", "v_min", "v_max",
-         "cycles", "rct_after_cycles", "electrolyte", "coating_wt_pct", "capacity_mah_g", "retention_pct", "rct_ohm"]
+         "cycles", "rct_after_cycles", "electrolyte", "coating_wt_pct", "capacity_mah_g", "retention_pct", "rct_ohm",
+         "dopant_mol_pct", "anneal_temp_c", "regen_method", "regen_temp_c", "regen_li_source"]
 
 
 @st.composite
@@ -117,6 +118,11 @@ def test_the_two_executors_agree(recs, dataset):
     [GOOD | {"electrolyte": " solid_oxide ", "cell_type": "HALF"}],
     [GOOD | {"v_max": "4,3", "v_min": "2.8 V", "cycles": "=A1"}],  # text numbers with hints
     [GOOD | {"cathode": None, "ni_frac": None}],
+    # a treatment's conditions without the treatment (the treatment rule)
+    [GOOD | {"coating": None, "anneal_temp_c": 500}, GOOD | {"coating": "none", "coating_method": "ald"}],
+    [GOOD | {"dopant_mol_pct": 1.0}, GOOD | {"dopant": "Na", "dopant_mol_pct": 1.0}, GOOD | {"dopant": "NA", "dopant_mol_pct": 1}],
+    [GOOD | {"regen_method": "none", "regen_li_source": "LiOH", "regen_temp_c": 220},
+     GOOD | {"regen_method": "hydrothermal", "regen_temp_c": 220}, GOOD | {"sinter_time_h": 4}],
     [{"cathode": "NCM811", "cycles": 10**30}],  # beyond float64's whole numbers: pandas reads it
     # a key absent from one record is not an explicit None (pandas keeps the other record's int)
     [{"cathode": "NCM811"}, {"cathode": "NCM811", "coating": 10**30}],

@@ -105,3 +105,33 @@ def test_typed_frame_rechecks_ranges():
     assert check_frame(typed).ok
     typed.loc[0, "v_max"] = 45.0
     assert [str(p) for p in check_frame(typed).problems] == ["row 2, column v_max: '45' is outside 1.5–5 V — is it in V?"]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"coating_wt_pct": "2"}, "row 2, column coating_wt_pct: '2' is given but coating is empty: name the coating it describes, or leave this cell empty"),
+    ({"coating": "none", "anneal_temp_c": "500"}, "row 2, column anneal_temp_c: '500' is given but coating is empty"),
+    ({"coating_method": "ald"}, "row 2, column coating_method: 'ald' is given but coating is empty"),
+    ({"dopant_mol_pct": "1"}, "row 2, column dopant_mol_pct: '1' is given but dopant is empty: name the dopant"),
+    ({"history": "spent", "regen_li_source": "LiOH", "regen_temp_c": "220"},
+     "row 2, column regen_li_source: 'LiOH' is given but regen_method is empty or none: name the regeneration"),
+    ({"history": "spent", "regen_method": "none", "sinter_temp_c": "800"},
+     "row 2, column sinter_temp_c: '800' is given but regen_method is empty or none"),
+])
+def test_a_treatments_conditions_need_the_treatment(changes, expected):
+    """A stray amount or anneal on an untreated recipe would otherwise be read as untreated, silently."""
+    got = problems(**changes)
+    assert any(p.startswith(expected) for p in got), got
+
+
+def test_conditions_with_their_treatment_pass():
+    assert problems(coating="Al2O3", coating_wt_pct="2", anneal_temp_c="500", dopant="Mg", dopant_mol_pct="1",
+                    history="spent", regen_method="hydrothermal", regen_li_source="LiOH", regen_temp_c="220") == []
+
+
+def test_na_is_sodium_in_a_chemistry_column_and_unknown_elsewhere():
+    """'Na' as written is the element: a Na-doped NCM523 (10.1016/j.jallcom.2016.07.230) must not lose its dopant."""
+    res = check_frame(pd.DataFrame([GOOD | {"dopant": "Na", "dopant_mol_pct": "1", "notes": "Na"},
+                                    GOOD | {"record_id": "r2", "dopant": "NA"}, GOOD | {"record_id": "r3", "dopant": "n/a"}]))
+    assert res.ok, res.problems
+    assert res.frame["dopant"].tolist()[0] == "Na" and res.frame["dopant"].isna().tolist()[1:] == [True, True]
+    assert res.frame["notes"].isna().tolist()[0], "outside chemistry columns 'Na' is still 'n/a'"

@@ -15,7 +15,8 @@ DATA = Path(rt.__file__).parent
 SHARED = ["out_of_range", "NOT_WHOLE", "not_a_number", "not_one_of", "v_min_not_below", "fractions_off",
           "disagrees_with_cathode", "NO_CATHODE_COLUMNS", "NI_EMPTY_WITHOUT_CATHODE_COLUMN", "NO_CATHODE", "NOT_UNIQUE",
           "DATASET_COLUMN_MISSING", "DATASET_CELL_EMPTY", "no_measured_target", "unmeasured_when", "fraction_sum_broken",
-          "parse_dopant", "empty_tokens", "fmt_value", "problem_order", "DATASET_NEEDS"]
+          "parse_dopant", "reads_as_empty", "fmt_value", "problem_order", "DATASET_NEEDS", "TREATMENT_NEEDS",
+          "treatment_missing"]
 
 
 def _names(module: str) -> set[str]:

@@ -111,8 +111,7 @@ def _enum(spec: ColumnSpec, values: Column, rows: np.ndarray, problems: list[Pro
 
 
 def _text(spec: ColumnSpec, values: Column) -> Column:
-    empty = rt.empty_tokens(spec.name)
-    return [None if _is_missing(v) or v.strip().lower() in empty else v for v in values]
+    return [None if _is_missing(v) or rt.reads_as_empty(spec.name, v) else v for v in values]
 
 
 def _column(spec: ColumnSpec, values: Column, rows: np.ndarray, problems: list[Problem]) -> Column:
@@ -160,6 +159,11 @@ def _cross(cols: dict[str, Column], present: set[str], rows: np.ndarray, problem
     _cathode_given(cols, present, rows, problems)
     _per_unique(cols["coating"], rows, "coating", parse_coating, CoatingError, problems)
     _per_unique(cols["dopant"], rows, "dopant", rt.parse_dopant, ValueError, problems)
+    for treatment, conditions in rt.TREATMENT_NEEDS:
+        for c in conditions:
+            problems += [Problem(int(rows[i]), c, rt.fmt_value(v), rt.treatment_missing(treatment))
+                         for i, (t, v) in enumerate(zip(cols[treatment], cols[c]))
+                         if rt.treatment_absent(t) and not _is_missing(v)]
     counts = Counter(v for v in cols["record_id"] if v is not None)
     twice = {v for v, k in counts.items() if k > 1}
     problems += [Problem(int(rows[i]), "record_id", str(v), rt.NOT_UNIQUE) for i, v in enumerate(cols["record_id"])

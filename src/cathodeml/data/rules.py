@@ -109,10 +109,11 @@ def _check_enum(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, problems: li
     return pd.Series(_broadcast(codes, value_u.astype(object), np.nan), index=raw.index, dtype=object)
 
 
-def _check_text(raw: pd.Series, empty_tokens: frozenset[str] = MISSING_TOKENS) -> pd.Series:
-    """Text as written; empty, missing tokens and (for coating/dopant) stated "none" → NaN."""
+def _check_text(raw: pd.Series, column: str) -> pd.Series:
+    """Text as written; empty, missing tokens and (for coating/dopant) stated "none" → NaN
+    (:func:`~cathodeml.data.ruletable.reads_as_empty`, once per distinct text)."""
     codes, uniques = _factorize(raw)
-    missing_u = uniques.astype("string").str.strip().str.lower().isin(empty_tokens).to_numpy(dtype=bool)
+    missing_u = np.array([rt.reads_as_empty(column, str(u)) for u in uniques], dtype=bool)
     value_u = np.where(missing_u, np.nan, uniques.to_numpy(dtype=object)).astype(object)
     return pd.Series(_broadcast(codes, value_u, np.nan), index=raw.index, dtype=object)
 
@@ -138,7 +139,7 @@ def check_column(spec: ColumnSpec, col: pd.Series, rows: np.ndarray, problems: l
         return _check_numeric(spec, col, rows, problems)
     if spec.kind == "enum":
         return _check_enum(spec, col, rows, problems)
-    return _check_text(col, rt.empty_tokens(spec.name))
+    return _check_text(col, spec.name)
 
 
 def check_frame(
@@ -226,6 +227,17 @@ def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Pr
 
     _per_unique(out["coating"], rows, "coating", parse_coating, CoatingError, problems)
     _per_unique(out["dopant"], rows, "dopant", parse_dopant, ValueError, problems)
+
+    # A treatment's conditions need the treatment.
+    for treatment, conditions in rt.TREATMENT_NEEDS:
+        col = out[treatment]
+        absent = col.isna().to_numpy() | (col == "none").fillna(False).to_numpy(dtype=bool)
+        if not absent.any():
+            continue
+        for c in conditions:
+            values = out[c]
+            for i in np.flatnonzero(absent & values.notna().to_numpy()):
+                problems.append(Problem(int(rows[i]), c, rt.fmt_value(values.iloc[i]), rt.treatment_missing(treatment)))
 
     # Record ids: unique when given.
     rid = out["record_id"]

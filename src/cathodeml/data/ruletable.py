@@ -29,6 +29,11 @@ rule                 what it checks
 ``cathode_given``    each row names its cathode or its fractions
 ``coating``          the coating parses (:mod:`.coatings`)
 ``dopant``           the dopant lists element symbols, each once (:func:`parse_dopant`)
+``treatment``        a treatment's conditions come with the treatment (:data:`TREATMENT_NEEDS`):
+                     an amount, method or anneal needs a ``coating``, a ``dopant_mol_pct`` a
+                     ``dopant``, a Li source or relithiation/sintering step a ``regen_method``
+                     other than ``none`` — otherwise the model would silently read an untreated
+                     recipe with stray numbers
 ``unique_record_id`` given record ids are unique
 ``dataset``          (training tables only) record_id and source given, a measured target, and
                      the cycle count / Rct timing of a measured retention / Rct
@@ -49,7 +54,7 @@ from cathodeml.schema import CANONICAL, MAX_NAME_CHARS, NONE_TOKENS, SPECS, Colu
 
 #: The rules in the order both executors apply them (see the module docstring).
 RULES: tuple[str, ...] = ("header", "column", "voltage_window", "fraction_sum", "cathode", "cathode_given",
-                          "coating", "dopant", "unique_record_id", "dataset")
+                          "coating", "dopant", "treatment", "unique_record_id", "dataset")
 #: Cell texts read as "unknown" (besides the empty cell). Documented in the README.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null"})  # not "none": a regen_method value
 #: Tolerance for formula-vs-fraction agreement and for fractions summing to one.
@@ -58,11 +63,30 @@ FRACTION_TOL = 0.02
 FIRST_ROW = 2
 #: The rules of the ``dataset`` table: a measured target needs the protocol value saying when.
 DATASET_NEEDS: tuple[tuple[str, str], ...] = (("retention_pct", "cycles"), ("rct_ohm", "rct_after_cycles"))
+#: The ``treatment`` rule: (treatment column, the columns that describe it). A condition without its
+#: treatment (an empty coating, or ``regen_method`` empty or ``none``) is an error on the condition.
+TREATMENT_NEEDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("coating", ("coating_wt_pct", "coating_thickness_nm", "coating_method", "anneal_temp_c", "anneal_time_h")),
+    ("dopant", ("dopant_mol_pct",)),
+    ("regen_method", ("regen_li_source", "regen_temp_c", "regen_time_h", "sinter_temp_c", "sinter_time_h")),
+)
+
+
+#: Text columns that hold chemistry, where ``Na`` written as an element symbol is sodium, not "n/a".
+CHEMISTRY_TEXT = frozenset({"cathode", "coating", "dopant", "regen_li_source"})
 
 
 def empty_tokens(column: str) -> frozenset[str]:
     """Texts of a text column that mean unknown (coating/dopant: also a stated ``none``)."""
     return MISSING_TOKENS | NONE_TOKENS.get(column, frozenset())
+
+
+def reads_as_empty(column: str, text: str) -> bool:
+    """Whether a text cell of ``column`` means unknown (or none): its stripped, lower-cased text is
+    one of :func:`empty_tokens` — except the element symbol ``Na`` in a chemistry column (a
+    Na-doped cathode is not a cathode of unknown dopant; ``NA``, ``na`` and ``N/A`` stay unknown)."""
+    t = text.strip()
+    return t.lower() in empty_tokens(column) and not (column in CHEMISTRY_TEXT and t == "Na")
 
 
 def is_number(value: object) -> bool:
@@ -153,6 +177,18 @@ DATASET_CELL_EMPTY = "is empty; every dataset row needs one"
 
 def no_measured_target(targets: tuple[str, ...]) -> str:
     return f"has no measured target ({', '.join(targets)})"
+
+
+def treatment_missing(treatment: str) -> str:
+    if treatment == "regen_method":
+        return ("is given but regen_method is empty or none: name the regeneration (hydrothermal, molten_salt, "
+                "solid_state, …) or leave its conditions empty")
+    return f"is given but {treatment} is empty: name the {treatment} it describes, or leave this cell empty"
+
+
+def treatment_absent(value: object) -> bool:
+    """A treatment cell that says "no treatment": unknown, or ``none`` (regen_method's value)."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == "none"
 
 
 def unmeasured_when(target: str) -> str:
