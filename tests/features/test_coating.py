@@ -12,6 +12,7 @@ import pytest
 from cathodeml.data.coatings import COATING_CLASSES
 from cathodeml.features.coating import (
     BLOCKING_THICKNESS_NM,
+    BLOCKING_WT_PCT,
     CoatingAmountFeaturizer,
     CoatingChemistryFeaturizer,
     CoatingProcessFeaturizer,
@@ -87,18 +88,24 @@ def test_amount_is_measured_or_estimated_and_flagged():
     assert out.loc[4, "coating_thickness_nm_est"] == pytest.approx(5.99, abs=0.01)  # 1.5 µm single crystals
 
 
-def test_thickness_splits_into_a_protective_part_and_a_blocking_excess():
-    # 1 wt % Al2O3 on a 5 µm particle is a 19.96 nm shell (the shell model above): all protective.
-    frame = pd.DataFrame({"coating": ["Al2O3", "Al2O3", "Al2O3", None],
-                          "coating_wt_pct": [1.0, np.nan, np.nan, np.nan],
-                          "coating_thickness_nm": [np.nan, 100.0, np.nan, np.nan], "morphology": [None] * 4})
+def test_amount_splits_into_a_protective_part_and_a_blocking_excess():
+    # Shares of the blocking amount (40 nm or 2 wt %, whichever comes first), by the shell model:
+    # 1 wt % Al2O3 on a 5 µm particle = 19.96 nm: share max(0.499, 0.5) = 0.5, all protective;
+    # 100 nm Al2O3 = 5.09 wt % (1.02³ − 1 = 0.061208, × 3.95 / 4.75): share max(2.5, 2.545);
+    # 5 wt % Al2O3 on a 1.5 µm single crystal is only a 29.5 nm shell: the wt % decides, share 2.5.
+    frame = pd.DataFrame({"coating": ["Al2O3", "Al2O3", "Al2O3", None, "Al2O3"],
+                          "coating_wt_pct": [1.0, np.nan, np.nan, np.nan, 5.0],
+                          "coating_thickness_nm": [np.nan, 100.0, np.nan, np.nan, np.nan],
+                          "morphology": [None, None, None, None, "single_crystal"]})
     f = CoatingAmountFeaturizer()
     out = pd.DataFrame(f.featurize_frame(frame), columns=f.feature_labels())
-    split = out[["coating_thickness_nm_protective", "coating_thickness_nm_blocking"]].to_numpy()
-    assert split[0] == pytest.approx([19.96, 0.0], abs=0.01)
-    assert split[1].tolist() == [BLOCKING_THICKNESS_NM, 100.0 - BLOCKING_THICKNESS_NM] == [40.0, 60.0]
+    split = out[["coating_amount_protective", "coating_amount_blocking"]].to_numpy()
+    assert (BLOCKING_THICKNESS_NM, BLOCKING_WT_PCT) == (40.0, 2.0)
+    assert split[0] == pytest.approx([0.5, 0.0])
+    assert split[1] == pytest.approx([1.0, 1.54496], abs=1e-4)
     assert np.isnan(split[2]).all(), "an unreported amount is unknown, not zero"
     assert split[3].tolist() == [0.0, 0.0], "uncoated: no coating at all"
+    assert split[4] == pytest.approx([1.0, 1.5])
 
 
 def test_process_one_hot_and_anneal():

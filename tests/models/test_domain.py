@@ -195,3 +195,18 @@ def test_leave_one_out_distances_in_blocks_are_the_brute_force_ones(monkeypatch)
     monkeypatch.setattr(domain, "_LOO_BLOCK", 7)  # uneven blocks
     np.testing.assert_allclose(space.loo_distances(), np.sqrt(d2.min(axis=1)), rtol=1e-12)
     assert space.n_unique == 39
+
+
+def test_an_eis_timing_leaves_capacity_and_retention_in_domain(model, shipped_frame):
+    """Only the (unvalidated) Rct model reads rct_after_cycles; an EIS after 100 cycles is its note."""
+    assert shipped_frame["rct_after_cycles"].max() < 100  # the premise: the one Rct paper stops earlier
+    assert _assess(model, **TYPICAL | {"rct_after_cycles": 100}) == _assess(model, **TYPICAL)
+
+
+def test_a_coating_amount_in_nm_gets_the_verdict_of_the_wt_pct_it_implies(model, shipped_frame):
+    """1 wt % Al2O3 is a 19.96 nm shell (shell model): stated either way, one verdict."""
+    assert shipped_frame["coating_thickness_nm"].max() < 19.96  # the premise: no stated shell that thick
+    by_wt = _assess(model, **TYPICAL)
+    by_nm = _assess(model, **{k: v for k, v in TYPICAL.items() if k != "coating_wt_pct"} | {"coating_thickness_nm": 19.96})
+    assert by_wt[0] and by_nm[0], (by_wt, by_nm)
+    assert by_nm[1] == by_wt[1], (by_wt, by_nm)

@@ -105,15 +105,26 @@ def test_a_lower_cut_off_gives_no_less_capacity_and_no_slower_fade(shipped_model
     assert np.all(np.diff(ret) >= -1e-6), f"retention over v_min 2.5/2.7/2.8/3.0 V falls: {ret.round(1).tolist()}"
 
 
-@pytest.mark.parametrize("coating", ["Al2O3", "LiNbO3", "Li3PO4", "ZrO2"])
+@pytest.mark.parametrize("coating", ["Al2O3", "LiNbO3", "Li3PO4", "ZrO2", "WO3"])
 @pytest.mark.parametrize("unit", ["coating_thickness_nm", "coating_wt_pct"])
-def test_beyond_a_blocking_thickness_more_coating_never_helps(shipped_model, coating, unit):
-    """A shell thicker than BLOCKING_THICKNESS_NM (40 nm) blocks ions and electrons: from there on,
-    stated in nm or in wt % (3 wt % of any of these is ≥ 40 nm on a 10 µm particle), more is no better."""
-    amounts = (40, 60, 100, 200) if unit == "coating_thickness_nm" else (3, 5, 8, 12)
-    p = predict(shipped_model, [BASE | {"coating": coating, unit: a} for a in amounts])
+@pytest.mark.parametrize("morphology", [None, "single_crystal"])
+def test_beyond_the_blocking_amount_more_coating_never_helps(shipped_model, coating, unit, morphology):
+    """Beyond a 40 nm shell or 2 wt %, whichever comes first (features.coating.BLOCKING_*), a coating
+    blocks ions and electrons: from there on, stated in nm or in wt %, more is no better."""
+    amounts = (40, 60, 100, 200) if unit == "coating_thickness_nm" else (2, 3, 5, 8, 12)
+    p = predict(shipped_model, [BASE | {"coating": coating, unit: a, "morphology": morphology} for a in amounts])
     for col in ("capacity_mah_g_pred", "retention_pct_pred"):
         assert np.all(np.diff(p[col]) <= 1e-6), f"{col} over {amounts} ({unit}) of {coating} rises: {p[col].round(2).tolist()}"
+
+
+@pytest.mark.parametrize("coating", ["Al2O3", "LiNbO3", "LiAlO2"])
+def test_the_blocking_excess_is_a_ramp_not_a_cliff(shipped_model, coating):
+    """One thick coating in the data (LiAlO2, 3 wt %) must not put a step at its amount for every coating."""
+    amounts = np.round(np.arange(2.0, 8.01, 0.25), 2)
+    p = predict(shipped_model, [BASE | {"coating": coating, "coating_wt_pct": float(a)} for a in amounts])
+    for col, tol in (("capacity_mah_g_pred", 3.0), ("retention_pct_pred", 2.0)):
+        steps = np.abs(np.diff(p[col].to_numpy()))
+        assert steps.max() <= tol, f"{col} jumps {steps.max():.2f} between 0.25 wt % steps of {coating} (≤ {tol}): {p[col].round(1).tolist()}"
 
 
 @pytest.mark.parametrize("recipe", [BASE, COATED])

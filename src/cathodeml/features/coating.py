@@ -53,11 +53,14 @@ CLASS_DENSITY_G_CM3: dict[str, float] = {
 }
 CORE_DENSITY_G_CM3 = 4.75
 PARTICLE_RADIUS_NM = {"polycrystalline": 5000.0, "single_crystal": 1500.0}
-#: Shell thickness (nm) beyond which more coating no longer protects but blocks: about 2 wt % of a
-#: typical oxide on a 10 µm secondary particle (Al2O3: 40 nm by the shell model), the upper end of
-#: the optimum amounts wet-chemical coating papers report (0.5–2 wt %; ALD optima are a few nm).
-#: Set where the optimum is not in doubt, not where it is likeliest: below it the amount is free.
+#: Where more coating stops protecting and starts blocking, whichever comes first: a 40 nm shell
+#: (the shell model's thickness of 2 wt % Al2O3 on a 10 µm secondary particle) or 2 wt % (the upper
+#: end of the optimum amounts coating papers report, 0.5–2 wt %; a dense oxide or a single crystal
+#: reaches 40 nm only at 3–10 wt %). Set where the optimum is not in doubt, not where it is
+#: likeliest: below it the amount is free (the one amount series in the shipped data, LiAlO2
+#: 1 / 2 / 3 wt %, peaks at 2 wt %).
 BLOCKING_THICKNESS_NM = 40.0
+BLOCKING_WT_PCT = 2.0
 
 
 class CoatingChemistryFeaturizer(BaseFeaturizer):
@@ -120,17 +123,31 @@ def wt_from_thickness(t_nm: np.ndarray, radius_nm: np.ndarray, rho_coat: np.ndar
     return 100.0 * rho_coat / CORE_DENSITY_G_CM3 * ((1.0 + t_nm / radius_nm) ** 3 - 1.0)
 
 
+def estimated_amounts(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's coating wt % and shell thickness (nm): as stated, else estimated from the other by
+    the shell model (NaN when neither is stated). The features and the applicability domain's
+    ranges both read the amount this way, so a wt % and the thickness it implies are alike."""
+    wt, th = num(frame, "coating_wt_pct"), num(frame, "coating_thickness_nm")
+    codes, uniques = pd.factorize(frame["coating"])
+    rho = np.array([coating_density(c) for c in uniques] + [np.nan])[codes]  # code -1 (uncoated) picks NaN
+    morph = frame["morphology"].map(PARTICLE_RADIUS_NM).to_numpy(dtype=float)
+    radius = np.where(np.isnan(morph), PARTICLE_RADIUS_NM["polycrystalline"], morph)
+    with np.errstate(invalid="ignore"):
+        return (np.where(np.isnan(wt), wt_from_thickness(th, radius, rho), wt),
+                np.where(np.isnan(th), thickness_from_wt(wt, radius, rho), th))
+
+
 class CoatingAmountFeaturizer(VectorizedFeaturizer):
     """Coating wt % and thickness, each measured or estimated from the other, with flags.
 
     Uncoated rows get 0 for both (a true zero, "known"); a coating of unreported amount gets NaN
     and ``coating_amount_known`` = 0.
 
-    The thickness is also split at :data:`BLOCKING_THICKNESS_NM` into a *protective* part
-    (``min(t, t_block)``) and a *blocking* excess (``max(t − t_block, 0)``): a model that reads the
-    amount only through these two can be constrained to get no better with the excess (a thick
-    coating blocks) while staying free below it, and it reads a wt % and the thickness it implies
-    alike.
+    The amount is also read as a share ``a`` of the blocking amount (:data:`BLOCKING_THICKNESS_NM`
+    or :data:`BLOCKING_WT_PCT`, whichever the coating reaches first) and split into a *protective*
+    part ``min(a, 1)`` and a *blocking* excess ``max(a − 1, 0)``: a model that reads the amount only
+    through these two can be held to get no better with the excess (a thick coating blocks) while
+    staying free below it, and it reads a wt % and the thickness it implies alike.
     """
 
     columns = ("coating", "coating_wt_pct", "coating_thickness_nm", "morphology")
@@ -145,25 +162,18 @@ class CoatingAmountFeaturizer(VectorizedFeaturizer):
             "coating_wt_measured",
             "coating_thickness_measured",
             "coating_amount_known",
-            "coating_thickness_nm_protective",
-            "coating_thickness_nm_blocking",
+            "coating_amount_protective",
+            "coating_amount_blocking",
         ]
 
     def featurize_frame(self, frame: pd.DataFrame) -> np.ndarray:
         coated = frame["coating"].notna().to_numpy()
         wt, th = num(frame, "coating_wt_pct"), num(frame, "coating_thickness_nm")
-        codes, uniques = pd.factorize(frame["coating"])
-        rho_u = np.array([coating_density(c) for c in uniques] + [np.nan])
-        rho = rho_u[codes]  # code -1 (uncoated) picks the trailing NaN
-        morph = frame["morphology"].map(PARTICLE_RADIUS_NM).to_numpy(dtype=float)
-        radius = np.where(np.isnan(morph), PARTICLE_RADIUS_NM["polycrystalline"], morph)
         wt_meas, th_meas = ~np.isnan(wt), ~np.isnan(th)
-        with np.errstate(invalid="ignore"):
-            wt_est = np.where(wt_meas, wt, wt_from_thickness(th, radius, rho))
-            th_est = np.where(th_meas, th, thickness_from_wt(wt, radius, rho))
+        wt_est, th_est = estimated_amounts(frame)
+        share = np.maximum(th_est / BLOCKING_THICKNESS_NM, wt_est / BLOCKING_WT_PCT)  # NaN when unknown
         out = np.column_stack([wt, th, wt_est, th_est, wt_meas.astype(float), th_meas.astype(float),
-                               (wt_meas | th_meas).astype(float), np.minimum(th_est, BLOCKING_THICKNESS_NM),
-                               np.maximum(th_est - BLOCKING_THICKNESS_NM, 0.0)])
+                               (wt_meas | th_meas).astype(float), np.minimum(share, 1.0), np.maximum(share - 1.0, 0.0)])
         out[~coated] = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         return out
 
