@@ -203,10 +203,12 @@ def test_an_eis_timing_leaves_capacity_and_retention_in_domain(model, shipped_fr
     assert _assess(model, **TYPICAL | {"rct_after_cycles": 100}) == _assess(model, **TYPICAL)
 
 
-def test_a_coating_amount_in_nm_gets_the_verdict_of_the_wt_pct_it_implies(model, shipped_frame):
-    """1 wt % Al2O3 is a 19.96 nm shell (shell model): stated either way, one verdict."""
+@pytest.mark.parametrize(("coating", "wt_pct", "nm"), [("Al2O3", 1.0, 19.96), ("LiNbO3", 2.0, 33.82), ("ZrO2", 0.5, 7.0)])
+def test_a_coating_amount_in_nm_gets_the_verdict_of_the_wt_pct_it_implies(model, shipped_frame, coating, wt_pct, nm):
+    """1 wt % Al2O3 is a 19.96 nm shell, 2 wt % LiNbO3 33.82 nm, 0.5 wt % ZrO2 7.0 nm (shell model,
+    5 µm particle): stated either way, one verdict and one note."""
     assert shipped_frame["coating_thickness_nm"].max() < 19.96  # the premise: no stated shell that thick
-    by_wt = _assess(model, **TYPICAL)
-    by_nm = _assess(model, **{k: v for k, v in TYPICAL.items() if k != "coating_wt_pct"} | {"coating_thickness_nm": 19.96})
-    assert by_wt[0] and by_nm[0], (by_wt, by_nm)
-    assert by_nm[1] == by_wt[1], (by_wt, by_nm)
+    recipe = {k: v for k, v in TYPICAL.items() if k != "coating_wt_pct"} | {"coating": coating}
+    by_wt = _assess(model, **recipe | {"coating_wt_pct": wt_pct})
+    by_nm = _assess(model, **recipe | {"coating_thickness_nm": nm})
+    assert by_nm == by_wt, (by_wt, by_nm)

@@ -119,10 +119,11 @@ def test_beyond_the_blocking_amount_more_coating_never_helps(shipped_model, coat
 
 @pytest.mark.parametrize("coating", ["Al2O3", "LiNbO3", "LiAlO2"])
 def test_the_blocking_excess_is_a_ramp_not_a_cliff(shipped_model, coating):
-    """One thick coating in the data (LiAlO2, 3 wt %) must not put a step at its amount for every coating."""
-    amounts = np.round(np.arange(2.0, 8.01, 0.25), 2)
+    """One thick coating in the data (LiAlO2, 3 wt %) must not put a step at its amount for every
+    coating, nor the point where the blocking excess starts (2 wt % of LiNbO3) a cliff."""
+    amounts = np.round(np.arange(1.0, 8.01, 0.25), 2)
     p = predict(shipped_model, [BASE | {"coating": coating, "coating_wt_pct": float(a)} for a in amounts])
-    for col, tol in (("capacity_mah_g_pred", 3.0), ("retention_pct_pred", 2.0)):
+    for col, tol in (("capacity_mah_g_pred", 4.0), ("retention_pct_pred", 2.0)):
         steps = np.abs(np.diff(p[col].to_numpy()))
         assert steps.max() <= tol, f"{col} jumps {steps.max():.2f} between 0.25 wt % steps of {coating} (≤ {tol}): {p[col].round(1).tolist()}"
 

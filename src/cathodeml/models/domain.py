@@ -19,9 +19,12 @@ with the confidence of its nearest leaves. So every prediction carries ``in_doma
   target, the space is that target's own features (what its model reads): a retention-test
   cycle count says nothing about how well the capacity model knows a recipe. The search is
   exact and exhaustive over the unique training rows, one BLAS product per chunk (see ``_Space``).
-  The all-rows space reads the features of the validated targets' models only, and the all-rows
-  checks leave the test protocol to the targets: how a recipe is written (``NCM90`` or its
-  formula, a coating amount in nm or wt %, an EIS timing only Rct reads) does not move the verdict.
+  The all-rows space reads the features of the validated targets' models only (less how the
+  recipe was written: ``physics.domain_features``), and the all-rows range and category checks
+  leave the test protocol to the targets: how a recipe is written (``NCM90`` or its formula, a
+  coating amount in nm or wt %, an EIS timing only Rct reads) does not move the verdict. (A test
+  protocol a validated model reads still enters the distance: one cycle is far from every
+  retention test.)
   A coating amount is judged against the training amounts in the recipe's own unit, the other
   unit's training values converted by the shell model.
 

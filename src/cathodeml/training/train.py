@@ -24,7 +24,7 @@ from cathodeml.models.conformal import min_calibration_rows
 from cathodeml.models.domain import ApplicabilityDomain
 from cathodeml.models.estimators import LEARNERS
 from cathodeml.models.anchoring import Anchor
-from cathodeml.models.physics import PHYSICS, regressor_for
+from cathodeml.models.physics import PHYSICS, domain_features, regressor_for
 from cathodeml.models.target import TargetRegressor
 from cathodeml.progress import Progress
 from cathodeml.schema import LOG10_TARGETS
@@ -164,7 +164,7 @@ def _train(cfg: TrainConfig, frame: pd.DataFrame, *, data_sha256: str, progress:
             if "grouped" in res:
                 oof = res["grouped"]["xgboost"]
                 xgb = learners[t]["xgboost"]
-                used = np.array([list(rows.X.columns).index(f) for f in xgb.features], dtype=np.int64) \
+                used = np.array([list(rows.X.columns).index(f) for f in domain_features(xgb.features)], dtype=np.int64) \
                     if getattr(xgb, "features", None) else None
                 diagnostics[t] = {"subgroups": subgroup_coverage(oof, rows.frame),
                                   "domain": domain_metrics(oof, rows, used, cfg.domain)}
@@ -204,7 +204,7 @@ def _train(cfg: TrainConfig, frame: pd.DataFrame, *, data_sha256: str, progress:
                                  range_tolerance=cfg.domain.range_tolerance,
                                  min_rows=min_calibration_rows(cfg.confidence)).fit(
         frame, X_all.to_numpy(), {t: frame[t].notna().to_numpy() for t in targets},
-        {t: np.array([names.index(f) for f in r.features_], dtype=np.int64) for t, r in targets.items()})
+        {t: np.array([names.index(f) for f in domain_features(r.features_)], dtype=np.int64) for t, r in targets.items()})
     model = CathodeModel(featurizer, targets, cfg.confidence, meta, domain, anchors)
     return TrainResult(model, metrics, effects, oofs, data_sha256, best, diagnostics)
 
