@@ -15,14 +15,14 @@ target                    non-increasing in                      non-decreasing 
                           the inactive share of the TM site      temperature (kinetics)
                           (Mn⁴⁺, Al, …); inactive dopant
                           amount; coating beyond the blocking
-                          thickness; a degraded (spent /
+                          amount; a degraded (spent /
                           delithiated) starting material; Li
                           loss
 ``retention_pct``         cycles (smoothly: see below); upper    the lower cut-off (a shallower
                           cut-off voltage and window width;      discharge); the inactive share
                           Ni fraction; test temperature (side    of the TM site (Mn⁴⁺, Al, …
                           reactions speed up when hot); coating  hold the layered structure
-                          beyond the blocking thickness; a       together)
+                          beyond the blocking amount; a          together)
                           degraded starting material; Li loss
 ``rct_ohm``               —                                      —
 ========================  =====================================  ===============================
@@ -35,9 +35,10 @@ NCM90 retained better than NCM811; without it grouped CV improves too: 8.81 vs 9
 docs/training.md.) Degradation enters as flags against the pristine default, so a spent or
 delithiated cathode is never predicted better than the same pristine one; a regeneration's
 effect is learnt separately (its features are free). The coating amount enters only through its
-protective part (up to 40 nm, free: where the optimum lies depends on the coating) and its
-blocking excess (held: a thicker shell is never better), so a wt % and the thickness it implies
-are read alike; before, 8 wt % Al2O3 retained 91 % against 83 % at 3 wt %.
+protective part (up to a 40 nm shell or 2 wt %, whichever comes first; free: where the optimum
+lies depends on the coating) and its blocking excess (held: more is never better; smooth), so a
+wt % and the thickness it implies are read alike; before, 8 wt % Al2O3 retained 91 % against 83 %
+at 3 wt %.
 
 **Cycles and C-rate.** Retention's dependence on cycles is additive (one curve for every recipe:
 104 papers cannot support recipe-specific fade curves), smooth and monotone (see
@@ -64,7 +65,7 @@ solid-state capacity rows (mostly 10 C tests) went from 0.82 to 0.88 coverage, a
 intervals narrowed to 11 % below the old ones (docs/training.md).
 
 **Checked, not enforced** (``tests/models/test_physics.py``): the optimum coating amount below
-the blocking thickness, the higher-cut-off capacity/fade trade-off in sweeps, and that stating a default equals the blank.
+the blocking amount, the higher-cut-off capacity/fade trade-off in sweeps, and that stating a default equals the blank.
 """
 
 from __future__ import annotations
