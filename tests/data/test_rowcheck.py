@@ -121,6 +121,7 @@ def test_the_two_executors_agree(recs, dataset):
     # a treatment's conditions without the treatment (the treatment rule)
     [GOOD | {"coating": None, "anneal_temp_c": 500}, GOOD | {"coating": "none", "coating_method": "ald"}],
     [GOOD | {"dopant_mol_pct": 1.0}, GOOD | {"dopant": "Na", "dopant_mol_pct": 1.0}, GOOD | {"dopant": "NA", "dopant_mol_pct": 1}],
+    [GOOD | {"coating": None, "coating_wt_pct": 0}, GOOD | {"dopant_mol_pct": 0.0}, GOOD | {"regen_method": "none", "regen_temp_c": "0"}],
     [GOOD | {"regen_method": "none", "regen_li_source": "LiOH", "regen_temp_c": 220},
      GOOD | {"regen_method": "hydrothermal", "regen_temp_c": 220}, GOOD | {"sinter_time_h": 4}],
     [{"cathode": "NCM811", "cycles": 10**30}],  # beyond float64's whole numbers: pandas reads it

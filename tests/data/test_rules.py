@@ -123,6 +123,11 @@ def test_a_treatments_conditions_need_the_treatment(changes, expected):
     assert any(p.startswith(expected) for p in got), got
 
 
+def test_a_stated_zero_is_no_treatment_not_a_contradiction():
+    assert problems(coating_wt_pct="0", dopant_mol_pct="0") == []
+    assert problems(coating="none", coating_thickness_nm="0", regen_method="none", regen_time_h="0") == []
+
+
 def test_conditions_with_their_treatment_pass():
     assert problems(coating="Al2O3", coating_wt_pct="2", anneal_temp_c="500", dopant="Mg", dopant_mol_pct="1",
                     history="spent", regen_method="hydrothermal", regen_li_source="LiOH", regen_temp_c="220") == []

@@ -212,3 +212,16 @@ def test_a_coating_amount_in_nm_gets_the_verdict_of_the_wt_pct_it_implies(model,
     by_wt = _assess(model, **recipe | {"coating_wt_pct": wt_pct})
     by_nm = _assess(model, **recipe | {"coating_thickness_nm": nm})
     assert by_nm == by_wt, (by_wt, by_nm)
+
+
+def test_with_no_validated_target_the_protocol_still_decides(model, shipped_frame):
+    """When no target may decide (one paper, a lab's first batch), the all-rows checks keep the test
+    protocol: a 4.9 V cut-off beyond every training row is out of domain, not a note."""
+    X = model.featurize(shipped_frame)
+    targets = {t: shipped_frame[t].notna().to_numpy() for t in ("capacity_mah_g", "retention_pct")}
+    dom = ApplicabilityDomain(min_sources=10**6).fit(shipped_frame, X, targets, None)
+    assert shipped_frame["v_max"].max() < 4.9  # the premise
+    frame = recipes_to_frame([Recipe(**TYPICAL | {"v_max": 4.9})])
+    verdict = dom.assess(frame, model.featurize(frame))
+    assert not verdict["in_domain"].iloc[0], verdict["domain_notes"].iloc[0]
+    assert "v_max 4.9 V above training max" in verdict["domain_notes"].iloc[0]

@@ -142,3 +142,15 @@ def test_missing_model_says_what_to_pass(tmp_path):
 def test_save_creates_the_folder(model, tmp_path):
     d = save_model(model, tmp_path / "a" / "b")
     assert (d / MODEL_FILE).is_file() and json.loads((d / META_FILE).read_text()) == json.loads(json.dumps(model.meta, default=str))
+
+
+def test_a_model_of_another_feature_set_is_refused_by_name(copied_model_dir, tmp_path):
+    """A model trained before its featurizers changed (e.g. before the coating amount got two more
+    features) must not fail mid-predict with a broadcast error: loading says to retrain it."""
+    import copy
+
+    model = copy.deepcopy(load_local_model(copied_model_dir))
+    model.featurizer.feature_set_version_ = "0123456789abcdef"  # what an older feature set stored
+    out = save_model(model, tmp_path / "older")
+    with pytest.raises(ModelIntegrityError, match=r"trained on another feature set \(fingerprint 0123456789abcdef.*retrain"):
+        load_local_model(out)

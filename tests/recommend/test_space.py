@@ -15,6 +15,17 @@ DOC = {
 }
 
 
+def test_a_none_regeneration_option_empties_its_conditions():
+    """regen_method "none" among the choices: its candidates drop the relithiation conditions
+    (which the reader would refuse without a regeneration), like a "none" coating drops its amount."""
+    space = SearchSpace.from_dict({"fixed": {"cathode": "NCM622", "history": "spent"},
+                                   "choices": {"regen_method": ["hydrothermal", "none"]},
+                                   "ranges": {"regen_temp_c": {"min": 180, "max": 240, "step": 20}}})
+    frame = space.candidates(np.arange(space.size))
+    none = frame[frame["regen_method"].isna() | (frame["regen_method"] == "none")]
+    assert space.size == 8 and len(none) == 4 and none["regen_temp_c"].isna().all()
+
+
 def test_grid_size_and_mixed_radix_round_trip():
     space = SearchSpace.from_dict(DOC)
     assert space.size == 3 * 4 * 3

@@ -163,7 +163,7 @@ def _cross(cols: dict[str, Column], present: set[str], rows: np.ndarray, problem
         for c in conditions:
             problems += [Problem(int(rows[i]), c, rt.fmt_value(v), rt.treatment_missing(treatment))
                          for i, (t, v) in enumerate(zip(cols[treatment], cols[c]))
-                         if rt.treatment_absent(t) and not _is_missing(v)]
+                         if rt.treatment_absent(t) and not _is_missing(v) and not (rt.is_number(v) and v == 0)]
     counts = Counter(v for v in cols["record_id"] if v is not None)
     twice = {v for v, k in counts.items() if k > 1}
     problems += [Problem(int(rows[i]), "record_id", str(v), rt.NOT_UNIQUE) for i, v in enumerate(cols["record_id"])

@@ -236,7 +236,8 @@ def _check_cross(out: pd.DataFrame, present, rows: np.ndarray, problems: list[Pr
             continue
         for c in conditions:
             values = out[c]
-            for i in np.flatnonzero(absent & values.notna().to_numpy()):
+            stated = values.notna().to_numpy() & ~(values == 0).fillna(False).to_numpy(dtype=bool)  # 0 = none
+            for i in np.flatnonzero(absent & stated):
                 problems.append(Problem(int(rows[i]), c, rt.fmt_value(values.iloc[i]), rt.treatment_missing(treatment)))
 
     # Record ids: unique when given.

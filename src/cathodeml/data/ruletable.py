@@ -64,7 +64,8 @@ FIRST_ROW = 2
 #: The rules of the ``dataset`` table: a measured target needs the protocol value saying when.
 DATASET_NEEDS: tuple[tuple[str, str], ...] = (("retention_pct", "cycles"), ("rct_ohm", "rct_after_cycles"))
 #: The ``treatment`` rule: (treatment column, the columns that describe it). A condition without its
-#: treatment (an empty coating, or ``regen_method`` empty or ``none``) is an error on the condition.
+#: treatment (an empty coating, or ``regen_method`` empty or ``none``) is an error on the condition;
+#: a stated 0 (``coating_wt_pct`` 0 for an uncoated control, as spreadsheets often write it) is not.
 TREATMENT_NEEDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("coating", ("coating_wt_pct", "coating_thickness_nm", "coating_method", "anneal_temp_c", "anneal_time_h")),
     ("dopant", ("dopant_mol_pct",)),

@@ -152,6 +152,7 @@ def feature_set_version(featurizers: list[BaseFeaturizer]) -> str:
         "class_densities": coating_mod.CLASS_DENSITY_G_CM3,
         "core_density": coating_mod.CORE_DENSITY_G_CM3,
         "radii": coating_mod.PARTICLE_RADIUS_NM,
+        "blocking": [coating_mod.BLOCKING_THICKNESS_NM, coating_mod.BLOCKING_WT_PCT],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -275,7 +275,8 @@ class ApplicabilityDomain:
         # Each target judges its own test protocol against its own rows; the all-rows scope then
         # leaves the protocol to them, so an EIS after 100 cycles (the one Rct paper stopped at 3)
         # is a note of the Rct model, not "out of domain" for capacity and retention.
-        ignored = frozenset(_PROTOCOL) if self.targets_ else frozenset()
+        # (Only when a target decides: with none validated, the all-rows protocol checks stay.)
+        ignored = frozenset(_PROTOCOL) if any(self._validated(t) for t in self.targets_.values()) else frozenset()
         union = _Scope(self.seen_, self.categories_, self.ranges_, self.threshold_, space=self.space_, ignored=ignored)
         return [("", union), *self.targets_.items()]
 

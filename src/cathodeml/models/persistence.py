@@ -121,4 +121,21 @@ def load_local_model(path: str | Path) -> CathodeModel:
                                   "library versions it was trained with") from None
     if not isinstance(model, CathodeModel):
         raise ModelIntegrityError(f"{file} does not hold a CathodeModel")
+    _check_feature_set(model, file)
     return model
+
+
+def _check_feature_set(model: CathodeModel, file: Path) -> None:
+    """A model's featurizers run this version's code: if they no longer compute the features the
+    model was trained on (another feature set), refuse it by name instead of failing mid-predict."""
+    from cathodeml.features.recipe import feature_set_version
+
+    f = model.featurizer
+    try:
+        now = feature_set_version(f.featurizers_)
+    except Exception as exc:  # noqa: BLE001 — a featurizer from an older version may lack what this one reads
+        now = f"unreadable ({type(exc).__name__})"
+    if now != f.feature_set_version_:
+        raise ModelIntegrityError(
+            f"{file}: trained on another feature set (fingerprint {f.feature_set_version_}; this version of cathodeml "
+            f"computes {now} with the same featurizers, e.g. new or changed features); retrain it with `cathodeml train`")

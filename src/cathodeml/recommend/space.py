@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from cathodeml.data.rules import check_frame
+from cathodeml.data import ruletable as rt
 from cathodeml.data.ruletable import EXACT_INT
 from cathodeml.errors import SpaceError
 from cathodeml.schema import SPECS, TARGETS
@@ -46,10 +47,7 @@ from cathodeml.schema import SPECS, TARGETS
 OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d*)?(?:[eE]-?\d+)?)\s*$")
 #: Columns emptied when a treatment is "none".
-DEPENDENT = {
-    "coating": ("coating_wt_pct", "coating_thickness_nm", "coating_method", "anneal_temp_c", "anneal_time_h"),
-    "dopant": ("dopant_mol_pct",),
-}
+DEPENDENT = dict(rt.TREATMENT_NEEDS)
 _SECTIONS = ("fixed", "protocol", "choices", "ranges", "constraints")
 _SCALARS = (str, int, float, bool, type(None))
 
