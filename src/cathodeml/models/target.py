@@ -50,6 +50,12 @@ def _weight_key(learner: Any) -> str:
     return f"{steps[-1][0]}__sample_weight" if steps else "sample_weight"
 
 
+def _beyond_usual(x: np.ndarray, ref: float, direction: int) -> np.ndarray:
+    """How far ``x`` lies beyond the usual value ``ref`` in ``direction`` (+1 above, −1 below, 0
+    either side): the spread a difficulty term widens the interval with."""
+    return np.abs(x - ref) if direction == 0 else np.maximum(direction * (x - ref), 0.0)
+
+
 class TargetRegressor(RegressorMixin, BaseEstimator):
     """One target: its inputs → transform → constrained learner (+ smooth terms) → conformal interval.
 
@@ -253,7 +259,7 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             if not len(known):
                 continue
             ref = float(np.percentile(known, 10 if d > 0 else 90 if d < 0 else 50))
-            spread = np.abs(known - ref) if d == 0 else np.maximum(d * (known - ref), 0.0)
+            spread = _beyond_usual(known, ref, d)
             # The held side needs a direction the learner enforces (only XGBoost does; ridge and
             # the mean are baselines) on a feature the model reads.
             enforced = self.learner == "xgboost" and f in self.features_
@@ -263,24 +269,25 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
             terms[f] = (names.index(f), ref, int(d), float(spread.mean()), mono, splits)
         return terms
 
+    def _difficulty_values(self, X: np.ndarray) -> np.ndarray | None:
+        """The difficulty features' columns of ``X`` (n × k, in ``difficulty_`` order); None without any."""
+        terms = getattr(self, "difficulty_", {})
+        return X[:, [t[0] for t in terms.values()]].astype(float) if terms else None
+
     def _spread(self, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """How far each difficulty feature lies beyond its usual value (n × k; an unknown value
         gets the training rows' mean spread: the expected difficulty), and the side (n × k) the
         target can only move to as the row gets harder (0: either)."""
-        terms = getattr(self, "difficulty_", {})
-        if not terms:
-            return None, None
-        return self._spread_of(X[:, [t[0] for t in terms.values()]].astype(float))
+        V = self._difficulty_values(X)
+        return (None, None) if V is None else self._spread_of(V)
 
     def _spread_of(self, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`_spread` from the difficulty features' values (n × k, in ``difficulty_`` order)."""
         spreads, sides = [], []
         for k, (_j, ref, d, unknown, mono, _splits) in enumerate(self.difficulty_.values()):
             x = V[:, k]
-            away = x - ref
-            s = np.abs(away) if d == 0 else np.maximum(d * away, 0.0)
-            spreads.append(np.where(np.isfinite(x), s, unknown))
-            e = mono * (np.sign(away) if d == 0 else d) * np.ones(len(x))
+            spreads.append(np.where(np.isfinite(x), _beyond_usual(x, ref, d), unknown))
+            e = mono * (np.sign(x - ref) if d == 0 else d) * np.ones(len(x))
             sides.append(np.where(np.isfinite(x), e, 0.0))
         return np.column_stack(spreads), np.column_stack(sides)
 
@@ -367,11 +374,11 @@ class TargetRegressor(RegressorMixin, BaseEstimator):
         if self.calibration_ is None:
             return self._bounds(z, np.full(len(z), np.nan))
         share, strata = self._unknown_share(X), self._strata(X)
-        spread, side = self._spread(X)
+        V = self._difficulty_values(X)  # gathered once: the held bounds need the values too
+        spread, side = (None, None) if V is None else self._spread_of(V)
         point, lo, hi = self._bounds(z, self.calibration_.halfwidth(share, strata, spread))
         if side is None or not np.isfinite(hi).any():
             return point, lo, hi
-        V = X[:, [t[0] for t in self.difficulty_.values()]].astype(float)
         for upper, sign in ((True, -1), (False, 1)):
             blocked = (side * sign > 0) & (spread > 0)
             if blocked.any():
